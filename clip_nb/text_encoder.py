@@ -111,12 +111,13 @@ class TextEncoder(nn.Module):
                  cfg: TextConfig | None = None,  # None = TextConfig() (the shipped MiniLM, mean pooling)
                  model: nn.Module | None = None,  # an already-built HF model; None = `AutoModel.from_pretrained(cfg.path)`
                  tokenizer=None,  # an already-built HF tokenizer; None = `AutoTokenizer.from_pretrained(cfg.path)`
+                 load_tokenizer: bool = True,  # False: keep `tokenizer` as given, even None (token ids only)
                 ):
         super().__init__()
         self.cfg = dataclasses.replace(cfg or TextConfig())  # a copy: `set_frozen` updates it
         if model is None:
             with _quiet_loading(): model = AutoModel.from_pretrained(self.cfg.path)
-        if tokenizer is None: tokenizer = AutoTokenizer.from_pretrained(self.cfg.path, use_fast=True)
+        if tokenizer is None and load_tokenizer: tokenizer = AutoTokenizer.from_pretrained(self.cfg.path, use_fast=True)
         assert hasattr(model.config, 'hidden_size'), f"{type(model).__name__}.config has no hidden_size"
         self.model, self.tokenizer = model, tokenizer
         self.width = model.config.hidden_size
@@ -124,9 +125,9 @@ class TextEncoder(nn.Module):
         self.eval()  # like `from_pretrained`: start in eval mode; the training loop calls `.train()`
 
     @classmethod
-    def from_model(cls, model: nn.Module, tokenizer, cfg: TextConfig | None = None) -> TextEncoder:
-        "Wrap an already-built HF model and tokenizer (nothing is loaded)."
-        return cls(cfg, model=model, tokenizer=tokenizer)
+    def from_model(cls, model: nn.Module, tokenizer=None, cfg: TextConfig | None = None) -> TextEncoder:
+        "Wrap an already-built HF model and tokenizer (nothing is loaded; without a tokenizer it takes token ids only)."
+        return cls(cfg, model=model, tokenizer=tokenizer, load_tokenizer=False)
 
     def set_frozen(self, frozen: bool = True) -> TextEncoder:
         "Lock (or unlock) the tower: no gradients, and eval mode whatever `train()` says."
@@ -143,6 +144,8 @@ class TextEncoder(nn.Module):
 @patch
 def tokenize(self: TextEncoder, texts: list[str] | str) -> dict[str, torch.Tensor]:
     "Token ids and attention mask, each (B, L): padded to the longest text, truncated at `cfg.max_length`."
+    if self.tokenizer is None:
+        raise ValueError("this text encoder was built without a tokenizer: pass token ids (input_ids, attention_mask)")
     if isinstance(texts, str): texts = [texts]
     enc = self.tokenizer(list(texts), padding=True, truncation=True, max_length=self.cfg.max_length, return_tensors='pt')
     return {'input_ids': enc['input_ids'], 'attention_mask': enc['attention_mask']}
