@@ -1,0 +1,76 @@
+"""Time and peak memory of retrieval evaluation at scale, on random embeddings.
+
+    python bench/retrieval_scale.py            # 10k x 50k, then 100k images x 500k captions (dim 128, float16)
+    python bench/retrieval_scale.py --quick    # 10k x 50k only
+
+Each row runs in its own process so that its peak RSS (resource.getrusage) is its own. Captions are noisy copies
+of their image's embedding (5 per image), so the recalls are neither 0 nor 1. Prints a table; asserts nothing
+about time. CPU time is user + system of the process: on a shared machine it moves less than wall time.
+"""
+import argparse, json, os, resource, subprocess, sys, time
+
+ROWS_QUICK = [('ranks', 10_000, 50_000), ('topk', 10_000, 50_000)]
+ROWS_FULL = ROWS_QUICK + [('ranks', 100_000, 500_000), ('topk', 100_000, 500_000)]
+
+
+def make_embeddings(n_images, n_texts, dim, dtype, seed=0, chunk=65536):
+    "Unit-norm image embeddings and captions = normalised (image + noise), `n_texts // n_images` per image."
+    import torch
+    g = torch.Generator().manual_seed(seed)
+    img = torch.nn.functional.normalize(torch.randn(n_images, dim, generator=g), dim=1).to(dtype)
+    txt = torch.empty(n_texts, dim, dtype=dtype)
+    per_image = n_texts // n_images
+    for t0 in range(0, n_texts, chunk):  # in chunks: no float32 copy of all captions
+        owner = torch.arange(t0, min(t0 + chunk, n_texts)) // per_image
+        noisy = img[owner].float() + 3.0 * torch.randn(len(owner), dim, generator=g) / dim ** 0.5
+        txt[t0:t0 + len(owner)] = torch.nn.functional.normalize(noisy, dim=1).to(dtype)
+    relevant = torch.stack([torch.arange(n_texts) // per_image, torch.arange(n_texts)], 1)
+    return img, txt, relevant
+
+
+def run_one(task, n_images, n_texts, dim, dtype, image_chunk, text_chunk):
+    "Run one measurement in this process; print one JSON line."
+    import torch
+    from clip_nb.retrieval import chunked_topk, retrieval_metrics_from_embeddings
+    img, txt, relevant = make_embeddings(n_images, n_texts, dim, getattr(torch, dtype))
+    rss_data = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    if task == 'ranks':  # both directions, one pass over the tiles
+        out = retrieval_metrics_from_embeddings(img, txt, relevant, image_chunk=image_chunk, text_chunk=text_chunk)
+        out = {k: round(v, 4) for k, v in out.items() if k in ('i2t_R@1', 'i2t_R@10', 't2i_R@1', 't2i_R@10', 't2i_medR')}
+    else:  # top-10 captions of every image
+        _, idx = chunked_topk(img, txt, 10, key_chunk=text_chunk, query_chunk=image_chunk)
+        out = {'i2t_R@10(topk)': round((relevant[idx.reshape(-1), 0].view(-1, 10) == torch.arange(n_images)[:, None]).any(1).float().mean().item(), 4)}
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux -> MiB
+    print(json.dumps(dict(task=task, n_images=n_images, n_texts=n_texts, wall_s=wall, cpu_s=cpu,
+                          rss_after_data_mib=rss_data, peak_rss_mib=peak, threads=torch.get_num_threads(), **out)))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--quick', action='store_true', help='only the 10k x 50k rows')
+    p.add_argument('--dim', type=int, default=128)
+    p.add_argument('--dtype', default='float16', choices=['float16', 'float32'], help='storage dtype of the embeddings')
+    p.add_argument('--image-chunk', type=int, default=2048, help='tile height (images, or image queries for topk)')
+    p.add_argument('--text-chunk', type=int, default=8192, help='tile width (captions)')
+    p.add_argument('--one', nargs=3, metavar=('TASK', 'N_IMAGES', 'N_TEXTS'), help=argparse.SUPPRESS)
+    a = p.parse_args()
+    if a.one:
+        return run_one(a.one[0], int(a.one[1]), int(a.one[2]), a.dim, a.dtype, a.image_chunk, a.text_chunk)
+    print(f"dim {a.dim}, {a.dtype} embeddings, tiles {a.image_chunk} x {a.text_chunk}, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start", flush=True)
+    head = f"{'task':6} {'images':>8} {'captions':>9} {'full matrix':>12} {'wall s':>8} {'cpu s':>8} {'peak RSS':>9}  result"
+    print(head + '\n' + '-' * len(head), flush=True)
+    for task, n, m in (ROWS_QUICK if a.quick else ROWS_FULL):
+        cmd = [sys.executable, __file__, '--one', task, str(n), str(m), '--dim', str(a.dim), '--dtype', a.dtype,
+               '--image-chunk', str(a.image_chunk), '--text-chunk', str(a.text_chunk)]
+        r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+        result = ', '.join(f'{k} {v}' for k, v in r.items() if '@' in k or 'medR' in k)
+        print(f"{task:6} {n:>8,} {m:>9,} {n * m * 4 / 2**30:>9.1f} GiB {r['wall_s']:>8.1f} {r['cpu_s']:>8.1f} "
+              f"{r['peak_rss_mib'] / 1024:>6.2f} GiB  {result}", flush=True)
+    print(f"load average {os.getloadavg()[0]:.1f} at end")
+
+
+if __name__ == '__main__':
+    main()
