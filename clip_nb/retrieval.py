@@ -5,19 +5,20 @@
 # %% auto #0
 __all__ = ['TIES', 'CACHE_FORMAT', 'check_relevant', 'positive_scores', 'retrieval_ranks', 'rank_metrics',
            'retrieval_metrics_from_embeddings', 'chunked_topk', 'file_sha256', 'checkpoint_hash', 'state_dict_hash',
-           'dataset_identity', 'embedding_cache_key', 'EmbeddingCache', 'caption_pairs', 'retrieval_embeddings',
-           'retrieval_metrics', 'shapes_retrieval', 'display_image', 'plot_text_query', 'plot_image_query']
+           'dataset_identity', 'embedding_cache_key', 'EmbeddingCache', 'true_captions', 'caption_pairs',
+           'retrieval_embeddings', 'retrieval_metrics', 'shapes_retrieval', 'display_image', 'plot_text_query',
+           'plot_image_query']
 
-# %% ../nbs/10_retrieval.ipynb #0152e997
+# %% ../nbs/10_retrieval.ipynb #9c581358
 import hashlib, inspect, json, math, os, tempfile
 from pathlib import Path
 import torch
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
-from .data import ShapesDataset, denormalize
+from .data import ShapesDataset, denormalize, describe
 from .zero_shot import encode_images, encode_texts
 
-# %% ../nbs/10_retrieval.ipynb #c7db3dfe
+# %% ../nbs/10_retrieval.ipynb #a376d89e
 TIES = ('pessimistic', 'optimistic')
 
 def check_relevant(relevant:torch.Tensor, # (P, 2) long: (image index, text index) pairs that match
@@ -34,7 +35,7 @@ def check_relevant(relevant:torch.Tensor, # (P, 2) long: (image index, text inde
     if lonely_img or lonely_txt:
         raise ValueError(f"{lonely_img} images and {lonely_txt} texts have no relevant partner; drop them first")
 
-# %% ../nbs/10_retrieval.ipynb #b237158b
+# %% ../nbs/10_retrieval.ipynb #3ce3f375
 def positive_scores(image_embeds:torch.Tensor, # (N, D) image embeddings
                     text_embeds:torch.Tensor, # (M, D) text embeddings
                     relevant:torch.Tensor, # (P, 2) long (image, text) pairs
@@ -47,7 +48,7 @@ def positive_scores(image_embeds:torch.Tensor, # (N, D) image embeddings
     best = lambda col, n: torch.full((n,), -math.inf).scatter_reduce(0, relevant[:, col], pair_scores, 'amax')
     return best(0, len(image_embeds)), best(1, len(text_embeds))
 
-# %% ../nbs/10_retrieval.ipynb #f708956a
+# %% ../nbs/10_retrieval.ipynb #903ff4ad
 def _count_beating(scores, thresholds, strict, buf, dim):
     "How many entries of each row (dim=1) or column (dim=0) of `scores` beat `thresholds` (counted as float)."
     torch.sub(scores, thresholds, out=buf)
@@ -60,7 +61,7 @@ def _relevant_in_tile(relevant_by_text, text_starts, t0, t1, i0, i1):
     pairs = pairs[(pairs[:, 0] >= i0) & (pairs[:, 0] < i1)]
     return pairs[:, 0] - i0, pairs[:, 1] - t0
 
-# %% ../nbs/10_retrieval.ipynb #12ac5c18
+# %% ../nbs/10_retrieval.ipynb #4b4edaf2
 def retrieval_ranks(image_embeds:torch.Tensor, # (N, D) image embeddings (float32 or float16; normalised for cosine)
                     text_embeds:torch.Tensor, # (M, D) text embeddings
                     relevant:torch.Tensor, # (P, 2) long (image, text) pairs that match
@@ -96,7 +97,7 @@ def retrieval_ranks(image_embeds:torch.Tensor, # (N, D) image embeddings (float3
             txt_above[t0:t1].index_add_(0, cols, -beats(pos, txt_thr[t0 + cols]).long())
     return img_above + 1, txt_above + 1
 
-# %% ../nbs/10_retrieval.ipynb #e539d691
+# %% ../nbs/10_retrieval.ipynb #16571680
 def rank_metrics(ranks:torch.Tensor, # (Q,) 1-based ranks
                  ks:tuple=(1, 5, 10), # recall cut-offs
                  prefix:str=''): # prepended to each key, e.g. 'i2t_'
@@ -107,7 +108,7 @@ def rank_metrics(ranks:torch.Tensor, # (Q,) 1-based ranks
     recalls = {f'{prefix}R@{k}': (r <= k).double().mean().item() for k in ks}
     return {**recalls, f'{prefix}medR': ((r[(n - 1) // 2] + r[n // 2]) / 2).item(), f'{prefix}meanR': r.mean().item()}
 
-# %% ../nbs/10_retrieval.ipynb #ba9e2b95
+# %% ../nbs/10_retrieval.ipynb #e634965e
 def retrieval_metrics_from_embeddings(image_embeds:torch.Tensor, # (N, D)
                                       text_embeds:torch.Tensor, # (M, D)
                                       relevant:torch.Tensor, # (P, 2) long (image, text) pairs
@@ -117,7 +118,7 @@ def retrieval_metrics_from_embeddings(image_embeds:torch.Tensor, # (N, D)
     i2t, t2i = retrieval_ranks(image_embeds, text_embeds, relevant, **kwargs)
     return {**rank_metrics(i2t, ks, 'i2t_'), **rank_metrics(t2i, ks, 't2i_')}
 
-# %% ../nbs/10_retrieval.ipynb #ca4e7eae
+# %% ../nbs/10_retrieval.ipynb #1875ec6f
 def _order_by_score_then_index(values, indices):
     "Sort candidate rows by score, descending, and by index among equal scores."
     by_index = indices.argsort(dim=1)
@@ -137,7 +138,7 @@ def _tile_topk(scores, k):
             values[rows], indices[rows] = exact.values[:, :k], exact.indices[:, :k]
     return _order_by_score_then_index(values, indices)
 
-# %% ../nbs/10_retrieval.ipynb #a112e4f3
+# %% ../nbs/10_retrieval.ipynb #8dd9a2c2
 def chunked_topk(queries:torch.Tensor, # (Q, D) query embeddings
                  keys:torch.Tensor, # (K, D) key embeddings
                  k:int, # how many keys per query
@@ -158,7 +159,7 @@ def chunked_topk(queries:torch.Tensor, # (Q, D) query embeddings
         top_values[q0:q0 + len(q)], top_indices[q0:q0 + len(q)] = best_v, best_i
     return top_values, top_indices
 
-# %% ../nbs/10_retrieval.ipynb #2e01e558
+# %% ../nbs/10_retrieval.ipynb #e30d61f3
 CACHE_FORMAT = 1  # bump when what the cache stores, or how it is computed, changes
 
 def file_sha256(path, block_size:int=1 << 20):
@@ -184,7 +185,7 @@ def state_dict_hash(model):
         h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
     return h.hexdigest()
 
-# %% ../nbs/10_retrieval.ipynb #1341363a
+# %% ../nbs/10_retrieval.ipynb #ce078c84
 def _sha(obj): return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
 
 def _module_source_hash(obj):
@@ -214,7 +215,7 @@ def embedding_cache_key(model_fingerprint:str, # `checkpoint_hash(...)` or `stat
     "The cache key: sha256 of model content, dataset identity, kind and format version."
     return _sha({'format': CACHE_FORMAT, 'model': model_fingerprint, 'dataset': dataset_id, 'kind': kind})
 
-# %% ../nbs/10_retrieval.ipynb #e9d56548
+# %% ../nbs/10_retrieval.ipynb #083a0276
 class EmbeddingCache:
     "A folder of safetensors files, one per key; written atomically, always loaded on the CPU."
     def __init__(self, root): self.root = Path(root)
@@ -247,14 +248,22 @@ class EmbeddingCache:
         self.save(key, tensors)
         return tensors
 
-# %% ../nbs/10_retrieval.ipynb #d93bcea7
+# %% ../nbs/10_retrieval.ipynb #91f3ba35
+def true_captions(dataset):
+    "i -> the captions that are true of item i: for Shapes all 8 templates filled for its objects, else its own captions."
+    if isinstance(dataset, ShapesDataset): return lambda i: describe(dataset.layout(i).objects)
+    return dataset.captions_of
+
 def caption_pairs(dataset, # anything with `captions_of(i)`
-                  indices=None): # which items (default: all); image j of the result is item indices[j]
-    "(distinct caption strings, (P, 2) long (image, text) pairs): each caption text once, relevant to every image that has it."
-    indices = range(len(dataset)) if indices is None else indices
-    column, pairs = {}, set()
-    for j, i in enumerate(indices):
-        for c in dataset.captions_of(i): pairs.add((j, column.setdefault(c, len(column))))
+                  indices=None, # which items (default: all); image j of the result is item indices[j]
+                  describes=None): # i -> captions true of item i; default `true_captions(dataset)`
+    "(distinct caption strings, (P, 2) long (image, text) pairs): each caption once, relevant to every image it is true of."
+    indices = list(range(len(dataset)) if indices is None else indices)
+    describes = describes or true_captions(dataset)
+    column = {}
+    for i in indices:
+        for c in dataset.captions_of(i): column.setdefault(c, len(column))
+    pairs = {(j, column[c]) for j, i in enumerate(indices) for c in {*describes(i), *dataset.captions_of(i)} if c in column}
     return list(column), torch.tensor(sorted(pairs), dtype=torch.long).view(-1, 2)
 
 def retrieval_embeddings(model, dataset, indices=None, batch_size:int=128,
@@ -269,7 +278,7 @@ def retrieval_embeddings(model, dataset, indices=None, batch_size:int=128,
         e = EmbeddingCache(cache_dir).get_or_compute(embedding_cache_key(fingerprint, dataset_identity(dataset, indices)), compute)
     return e['image_embeds'], e['text_embeds'], texts, relevant
 
-# %% ../nbs/10_retrieval.ipynb #849ceb26
+# %% ../nbs/10_retrieval.ipynb #d2a052c1
 def retrieval_metrics(model, # a CLIP (anything with encode_image / encode_text)
                       dataset, # a Shapes, COCO or CSV dataset
                       n:int=None, # use the first n items (default: all)
@@ -285,14 +294,15 @@ def shapes_retrieval(model, split:str='test', n:int=None, seed:int=0, **kwargs):
     "`retrieval_metrics` on a Shapes split, rendered at the model's image size."
     return retrieval_metrics(model, ShapesDataset(split, n=n, image_size=model.cfg.vision.image_size, seed=seed), **kwargs)
 
-# %% ../nbs/10_retrieval.ipynb #fb9bf530
+# %% ../nbs/10_retrieval.ipynb #6e9c82cb
 def display_image(dataset, i:int):
     "Item i as a picture: Shapes' rendering, a file-based dataset's image file, else the de-normalised tensor."
     if hasattr(dataset, 'sample'): return dataset.sample(i).image
     if hasattr(dataset, 'load_image'): return dataset.load_image(i)
     return denormalize(dataset[i]['image']).permute(1, 2, 0).numpy()  # (H, W, 3)
 
-def plot_text_query(query:str, images:list, scores:list, hits:list=None):
+def plot_text_query(query:str, images:list, scores:list, hits:list=None,
+                    note:str=''): # shown after the query in the title
     "A caption above its top-k images, each titled with its cosine; relevant ones (hits) in orange."
     import matplotlib.pyplot as plt
     k, hits = len(images), hits or [False] * len(images)
@@ -301,7 +311,7 @@ def plot_text_query(query:str, images:list, scores:list, hits:list=None):
         ax.imshow(im); ax.set_xticks([]); ax.set_yticks([])
         ax.set_title(f'{r + 1}: {float(s):.2f}', fontsize=7, color='tab:orange' if h else 'black')
         for side in ax.spines.values(): side.set_color('tab:orange' if h else 'lightgray'); side.set_linewidth(2.5 if h else 0.5)
-    fig.suptitle(f'"{query}"', fontsize=8)
+    fig.suptitle(f'"{query}"' + (f' ({note})' if note else ''), fontsize=8)
     fig.tight_layout()
     return fig
 

@@ -9,14 +9,14 @@ __all__ = ['SHAPE_TEMPLATES', 'COLOUR_TEMPLATES', 'PAIR_TEMPLATES', 'SHAPE_BY_CO
            'confusion_matrix', 'per_class_accuracy', 'average_precision', 'mean_average_precision', 'plot_confusion',
            'plot_top_predictions', 'shapes_targets', 'shapes_classifiers', 'shapes_zero_shot', 'coco_zero_shot']
 
-# %% ../nbs/09_zero_shot.ipynb #6d238073
+# %% ../nbs/09_zero_shot.ipynb #e81d6746
 import math, re
 from contextlib import contextmanager
 import torch
 from torch.utils.data import DataLoader, Subset
 from .data import COLOURS, SHAPES, ShapesDataset
 
-# %% ../nbs/09_zero_shot.ipynb #f1d53bbc
+# %% ../nbs/09_zero_shot.ipynb #13690f7e
 def fill_template(template:str, # a sentence with one '{}' for the class name, e.g. 'a {} shape'
                   name:str): # the class name, e.g. 'orange'
     "The template with the class name in it, 'a' turned into 'an' before a vowel."
@@ -28,7 +28,7 @@ def class_prompts(classnames:list, # C class names
     "The T prompts of each of the C classes: a list of C lists."
     return [[fill_template(t, c) for t in templates] for c in classnames]
 
-# %% ../nbs/09_zero_shot.ipynb #d76790a4
+# %% ../nbs/09_zero_shot.ipynb #88199d33
 SHAPE_TEMPLATES = ('a {}', 'there is a {}', 'a small {}', 'a large {}', 'a {} in the centre', 'a {} on the left', 'a {} at the top')
 COLOUR_TEMPLATES = ('something {}', 'a {} shape', 'there is something {}', 'a small {} shape', 'a large {} shape', 'a shape in {}')
 PAIR_TEMPLATES = ('a {}', 'there is a {}', 'a small {}', 'a large {}', 'a {} in the centre', 'a {} on the left')
@@ -37,14 +37,14 @@ COLOUR_BY_SHAPE = tuple(f'a {{}} {s}' for s in SHAPES)   # colour prompts averag
 COCO_TEMPLATES = ('a photo of a {}', 'a picture of a {}', 'a photo with a {} in it', 'a close-up photo of a {}',
                   'a photo of the {}', 'a {} in a scene')
 
-# %% ../nbs/09_zero_shot.ipynb #0c3c1073
+# %% ../nbs/09_zero_shot.ipynb #9b6926e2
 def ensemble_weights(prompt_embeds:torch.Tensor): # (C, T, D) embeddings of T prompts for each of C classes
     "Class vectors (C, D): the mean of each class's normalised prompt embeddings, normalised again."
     assert prompt_embeds.ndim == 3, f'expected (classes, templates, dim), got shape {tuple(prompt_embeds.shape)}'
     unit = torch.nn.functional.normalize(prompt_embeds.float(), dim=-1)
     return torch.nn.functional.normalize(unit.mean(1), dim=-1)
 
-# %% ../nbs/09_zero_shot.ipynb #069e901b
+# %% ../nbs/09_zero_shot.ipynb #1568494f
 def model_device(model): return next(model.parameters()).device
 
 @contextmanager
@@ -58,7 +58,7 @@ def evaluating(model):
 
 def _stack_images(items): return torch.stack([it['image'] for it in items])
 
-# %% ../nbs/09_zero_shot.ipynb #7205709a
+# %% ../nbs/09_zero_shot.ipynb #0b7165e7
 def encode_images(model, # anything with `encode_image(pixel_values)`, e.g. `CLIP`
                   dataset, # items are dicts with an 'image' tensor (3, H, W)
                   indices=None, # which items (default: all)
@@ -81,7 +81,7 @@ def encode_texts(model, # anything with `encode_text(list_of_strings)`
     row = {t: i for i, t in enumerate(unique)}
     return embeds[torch.tensor([row[t] for t in texts], dtype=torch.long)]
 
-# %% ../nbs/09_zero_shot.ipynb #8d04112d
+# %% ../nbs/09_zero_shot.ipynb #d3947cb1
 def zero_shot_classifier(model, # anything with `encode_text(list_of_strings)`
                          classnames:list, # C class names
                          templates:list, # T templates, each with one '{}'
@@ -91,7 +91,7 @@ def zero_shot_classifier(model, # anything with `encode_text(list_of_strings)`
     flat = encode_texts(model, [p for ps in prompts for p in ps], batch_size)  # (C*T, D)
     return ensemble_weights(flat.view(len(classnames), len(templates), -1))  # (C, T, D) -> (C, D)
 
-# %% ../nbs/09_zero_shot.ipynb #831b98a0
+# %% ../nbs/09_zero_shot.ipynb #40ffad6a
 def _as_mask(targets, n_classes):
     "Class indices (N,) or a multi-hot mask (N, C) -> bool mask (N, C)."
     if targets.dtype == torch.bool: return targets
@@ -112,7 +112,7 @@ def topk_accuracy(scores:torch.Tensor, # (N, C) class scores
     ranks = class_ranks(scores, targets)
     return {f'top{k}': (ranks <= k).double().mean().item() for k in ks}
 
-# %% ../nbs/09_zero_shot.ipynb #27d5b487
+# %% ../nbs/09_zero_shot.ipynb #1d567189
 def confusion_matrix(preds:torch.Tensor, # (N,) predicted class indices
                      targets:torch.Tensor, # (N,) true class indices
                      n_classes:int):
@@ -124,7 +124,7 @@ def per_class_accuracy(cm:torch.Tensor): # (C, C) confusion matrix
     n = cm.sum(1).double()
     return torch.where(n > 0, cm.diagonal().double() / n.clamp_min(1), torch.full_like(n, math.nan))
 
-# %% ../nbs/09_zero_shot.ipynb #a8ec4852
+# %% ../nbs/09_zero_shot.ipynb #4d40966a
 def average_precision(scores:torch.Tensor, # (N,) scores of one class over N samples
                       positives:torch.Tensor): # (N,) bool: which samples have the class
     "Area under the precision-recall steps, ties entering together; nan without a positive."
@@ -146,7 +146,7 @@ def mean_average_precision(scores:torch.Tensor, # (N, C) class scores
     assert not ap.isnan().all(), 'no class has a positive sample'
     return ap[~ap.isnan()].mean().item(), ap
 
-# %% ../nbs/09_zero_shot.ipynb #1a34aa26
+# %% ../nbs/09_zero_shot.ipynb #6f34662e
 def plot_confusion(cm:torch.Tensor, # (C, C) counts, rows true
                    classnames:list, ax=None, title:str=None):
     "Row-normalised confusion matrix with class names."
@@ -160,7 +160,7 @@ def plot_confusion(cm:torch.Tensor, # (C, C) counts, rows true
     if title: ax.set_title(title, fontsize=9)
     return ax
 
-# %% ../nbs/09_zero_shot.ipynb #0b211b35
+# %% ../nbs/09_zero_shot.ipynb #b8cbf536
 def plot_top_predictions(images:list, # HxWx3 arrays or PIL images
                          probs:torch.Tensor, # (N, C) class probabilities
                          classnames:list,
@@ -185,7 +185,7 @@ def plot_top_predictions(images:list, # HxWx3 arrays or PIL images
     fig.tight_layout()
     return fig
 
-# %% ../nbs/09_zero_shot.ipynb #2ea826cb
+# %% ../nbs/09_zero_shot.ipynb #69bddaf1
 SHAPE_TASKS = {'shape': list(SHAPES), 'colour': list(COLOURS), 'pair': [f'{c} {s}' for c in COLOURS for s in SHAPES]}
 SHAPE_TASK_TEMPLATES = {  # template sets per task: 'single' (one prompt), 'ensemble' (several phrasings), 'marginal'
     'single': {'shape': ('a {}',), 'colour': ('a {} shape',), 'pair': ('a {}',)},
@@ -205,7 +205,7 @@ def shapes_targets(dataset:ShapesDataset, # a Shapes split
         for o in dataset.layout(i).objects: targets[row, names[label(o)]] = True
     return targets
 
-# %% ../nbs/09_zero_shot.ipynb #0e2d07db
+# %% ../nbs/09_zero_shot.ipynb #1950f5d6
 def shapes_classifiers(model, # a CLIP
                        templates:str='ensemble', # a key of SHAPE_TASK_TEMPLATES: 'single', 'ensemble' or 'marginal'
                        tasks:tuple=('shape', 'colour', 'pair')):
@@ -236,7 +236,7 @@ def shapes_zero_shot(model, # a CLIP (anything with encode_image / encode_text)
         out[f'{task}_any_top1'] = topk_accuracy(scores, targets, ks=(1,))['top1']
     return out | {'n_images': float(len(ds)), 'n_one_object': float(one.sum())}
 
-# %% ../nbs/09_zero_shot.ipynb #fd92dbc5
+# %% ../nbs/09_zero_shot.ipynb #86b1266f
 def coco_zero_shot(model, # a CLIP
                    dataset, # a CocoCaptions with instances loaded (labels_of, categories)
                    templates:tuple=COCO_TEMPLATES,
