@@ -68,7 +68,8 @@ PRESETS = {
         vision=ViTConfig(image_size=32, patch_size=8, dim=32, depth=2, heads=2, mlp_ratio=2.0, layer_norm_eps=1e-5),
         text=TextConfig(pooling='mean', freeze=True), embed_dim=32, projection='linear'),
     'shapes': lambda: CLIPConfig(
-        vision=ViTConfig(image_size=64, patch_size=8, dim=128, depth=4, heads=4, stem='conv', layer_norm_eps=1e-5),
+        vision=ViTConfig(image_size=48, patch_size=8, dim=128, depth=3, heads=4, mlp_ratio=2.0, stem='conv',
+                         layer_norm_eps=1e-5),
         text=TextConfig(pooling='mean', freeze=True), embed_dim=128, projection='linear'),
     'vit_b16_bert_base': lambda: CLIPConfig(
         vision=ViTConfig(image_size=224, patch_size=16, dim=768, depth=12, heads=12, layer_norm_eps=1e-12),

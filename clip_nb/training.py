@@ -21,7 +21,7 @@ from accelerate.utils import set_seed
 from safetensors.torch import load_file
 from fastcore.basics import patch
 from tqdm import tqdm
-from .data import ShapesDataset, CocoCaptions, CsvCaptions, TokenizingCollate, NORMS, choose_caption, denormalize
+from .data import ShapesDataset, CocoCaptions, CsvCaptions, TokenizingCollate, NORMS, CAPTION_MODES, choose_caption, denormalize
 from .similarity import l2_normalize
 from .losses import compute_loss, gather_with_grad, rank_and_world
 from .clip import CLIP, WEIGHTS_NAME, get_preset
@@ -51,20 +51,21 @@ class TrainConfig:
     model: str = 'shapes'  # a CLIP preset: tiny, shapes, vit_b16_bert_base (clip_nb.clip.PRESETS)
     mode: str = 'locked_text'  # full | locked_text | locked_image | heads_only: which towers train
     loss: str | None = None  # clip | siglip; None = the preset's
-    image_size: int | None = 48  # input resolution; None = the preset's (48 px: a step costs 0.6 of one at the preset's 64)
+    image_size: int | None = None  # input resolution; None = the preset's (shapes: 48 px)
     # data
     dataset: str = 'shapes'  # shapes | coco | csv
     data_root: str | None = None  # coco: the COCO-2017 folder; csv: the training table (filepath,caption)
     val_data: str | None = None  # csv only: the held-out table that val and test are cut from
     data_seed: int = 0  # which Shapes images (kept apart from `seed` so every run is tested on the same images)
-    train_size: int | None = 3000  # training images; None = the whole training set
+    train_size: int | None = 6000  # training images; None = the whole training set
+    train_caption: str = 'first'  # random: each epoch one of an image's captions at random; first: always its first
     val_size: int = 512  # validation pairs, evaluated every eval_every steps
     test_size: int = 1024  # test pairs for the final table
     cache_images: bool = True  # decode every image once into memory (uint8) and reuse it; no train-time augmentation
     cache_workers: int = 2  # processes that fill the image cache (0 = this process)
     num_workers: int = 0  # DataLoader workers of the training loader
     # optimisation
-    steps: int = 700  # optimiser steps: run length and schedule are counted in steps, so runs repeat exactly
+    steps: int = 1200  # optimiser steps: run length and schedule are counted in steps, so runs repeat exactly
     batch_size: int = 64  # pairs per process per step; the global batch is batch_size x processes
     lr: float = 1e-3  # peak learning rate of every parameter group without its own
     lr_vision: float | None = None  # image tower; None = lr
@@ -81,15 +82,15 @@ class TrainConfig:
     seed: int = 0  # seeds the model's initialisation and the order of the data
     joint_positives: bool = True  # identical captions in a batch are positives of each other, not negatives
     # validation, logs, checkpoints
-    eval_every: int = 175  # validate every N steps (and at the last step)
+    eval_every: int = 300  # validate every N steps (and at the last step)
     log_every: int = 25  # a metrics.jsonl row and a progress-bar update every N steps
-    save_every: int = 350  # a resumable checkpoint every N steps (and at the last step)
+    save_every: int = 600  # a resumable checkpoint every N steps (and at the last step)
     keep_last: int = 1  # resumable checkpoints kept; best/ is kept besides them
     resume: bool = False  # continue this run from checkpoints/latest.json
     progress: bool = True  # show a progress bar (main process only)
 
     def __post_init__(self):
-        for key, valid in (('mode', MODES), ('mixed_precision', PRECISIONS), ('dataset', DATASETS)):
+        for key, valid in (('mode', MODES), ('mixed_precision', PRECISIONS), ('dataset', DATASETS), ('train_caption', CAPTION_MODES)):
             if getattr(self, key) not in valid: raise ValueError(f"{key} must be one of {', '.join(valid)}; got {getattr(self, key)!r}")
         for key in ('steps', 'batch_size', 'eval_every', 'log_every', 'save_every', 'keep_last', 'val_size', 'test_size'):
             if getattr(self, key) < 1: raise ValueError(f"{key} must be a positive integer; got {getattr(self, key)}")
@@ -333,14 +334,15 @@ def build_datasets(cfg: TrainConfig, image_size: int) -> dict:
     "{'train', 'val', 'test'}: the raw datasets of a config (Shapes splits, or COCO / CSV with held-out slices)."
     n_held = cfg.val_size + cfg.test_size
     if cfg.dataset == 'shapes':
-        split = lambda s, n: ShapesDataset(s, n=n, image_size=image_size, seed=cfg.data_seed)
-        return {'train': split('train', cfg.train_size), 'val': split('val', cfg.val_size), 'test': split('test', cfg.test_size)}
+        split = lambda s, n, caption='random': ShapesDataset(s, n=n, image_size=image_size, seed=cfg.data_seed, caption=caption)
+        return {'train': split('train', cfg.train_size, cfg.train_caption), 'val': split('val', cfg.val_size),
+                'test': split('test', cfg.test_size)}
     if cfg.dataset == 'coco':
-        train = CocoCaptions(cfg.data_root, 'train', image_size=image_size, seed=cfg.data_seed)
+        train = CocoCaptions(cfg.data_root, 'train', image_size=image_size, seed=cfg.data_seed, caption=cfg.train_caption)
         held = CocoCaptions(cfg.data_root, 'val', image_size=image_size, seed=cfg.data_seed)
     else:
         if cfg.val_data is None: raise ValueError("dataset 'csv' needs val_data, the held-out CSV that val and test are cut from")
-        train = CsvCaptions(cfg.data_root, image_size=image_size, train=True, seed=cfg.data_seed)
+        train = CsvCaptions(cfg.data_root, image_size=image_size, train=True, seed=cfg.data_seed, caption=cfg.train_caption)
         held = CsvCaptions(cfg.val_data, image_size=image_size, seed=cfg.data_seed)
     if len(held) < n_held: raise ValueError(f"held-out set has {len(held)} items; val_size + test_size = {n_held}")
     train = train if cfg.train_size is None else Slice(train, 0, cfg.train_size)
@@ -354,7 +356,8 @@ def caption_collate(items: list) -> dict:
 
 def make_loader(cfg: TrainConfig, ds: Dataset, collate, image_size: int, train: bool) -> DataLoader:
     "A training loader (seeded order, drop_last) or an evaluation loader (fixed order) over `ds`."
-    if cfg.cache_images: ds = ImagePool(ds, image_size, seed=cfg.seed, vary_captions=train, workers=cfg.cache_workers)
+    if cfg.cache_images:
+        ds = ImagePool(ds, image_size, seed=cfg.seed, vary_captions=train and cfg.train_caption == 'random', workers=cfg.cache_workers)
     elif train: ds = SeededItems(ds, cfg.seed)
     sampler = EpochSampler(len(ds), cfg.seed) if train else None
     if len(ds) < cfg.batch_size: raise ValueError(f"{len(ds)} items cannot fill one batch of {cfg.batch_size}")
@@ -385,7 +388,7 @@ class TextFeatureCache:
                 chunk = group[j:j + self.batch_size]
                 ids = torch.tensor([t for _, t in chunk], device=self.model.device)  # (b, L), all real tokens
                 feats = self.model.text_features(ids, torch.ones_like(ids)).float()  # (b, text width)
-                for (c, _), f in zip(chunk, feats): self.index[c], self.rows = len(self.rows), self.rows + [f]
+                for (c, _), f in zip(chunk, feats): self.index[c] = len(self.rows); self.rows.append(f)
 
 # %% ../nbs/08_training.ipynb #34cfcf72
 def caption_ids(captions: list) -> torch.Tensor:
@@ -540,6 +543,8 @@ def prepare(self: Trainer):
                TokenizingCollate(self.clip.text.tokenizer, max_length=self.clip.cfg.text.max_length))
     loaders = [make_loader(cfg, self.datasets[s], collate, self.image_size, train=s == 'train') for s in ('train', 'val', 'test')]
     self.sampler, self.train_items = loaders[0].sampler, loaders[0].dataset
+    if self.text_cache is not None and cfg.cache_images:  # every caption the pools can give, in large same-length batches
+        self.text_cache.add(sorted({c for dl in loaders for i in range(len(dl.dataset)) for c in dl.dataset.captions_of(i)}))
     opt = torch.optim.AdamW(param_groups(self.clip, cfg), lr=cfg.lr, betas=cfg.betas, eps=cfg.eps)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, partial(warmup_cosine, total=cfg.steps, warmup=warmup_steps(cfg),
                                                            min_ratio=cfg.min_lr_ratio))

@@ -1,0 +1,53 @@
+"""Gather the README's numbers and figures from real `clip_nb_train` runs into assets/.
+
+Usage: `python tools/collect_results.py runs/shapes runs/shapes_seed1 runs/shapes_seed2`
+Each run folder needs metrics.json (written by clip_nb_train) and may hold time.txt (the output of `/usr/bin/time -v`)
+and stdout.txt (what the command printed). The first run's figures and printed output are copied to assets/;
+assets/results.json gets every run's evaluation, wall time and peak memory.
+"""
+import argparse, json, re, shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURES = ('curves.png', 'similarity.png', 'zero_shot_confusion.png', 'zero_shot_examples.png',
+           'retrieval_text_to_image.png', 'retrieval_image_to_text.png')
+
+
+def time_stats(path: Path) -> dict:
+    "Wall seconds and peak resident memory (GiB) from `/usr/bin/time -v` output, if present."
+    if not path.is_file(): return {}
+    text = path.read_text()
+    wall = re.search(r'Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)', text)
+    rss = re.search(r'Maximum resident set size \(kbytes\): (\d+)', text)
+    parts = [float(p) for p in wall.group(1).split(':')] if wall else []
+    seconds = sum(p * 60 ** i for i, p in enumerate(reversed(parts))) if parts else None
+    return {'wall_s': seconds, 'peak_rss_gib': int(rss.group(1)) / 2 ** 20 if rss else None}
+
+
+def run_summary(run: Path) -> dict:
+    m = json.loads((run / 'metrics.json').read_text())
+    if 'eval' not in m or 'shapes' not in m['eval']:
+        raise SystemExit(f'{run}/metrics.json has no Shapes evaluation: run clip_nb_train without --no_eval')
+    return {'run': run.name, 'seed': m['config']['seed'], 'steps': m['step'], 'pairs_per_s': m['pairs_per_s'],
+            'test': m['test'], 'eval': m['eval']['shapes'], **time_stats(run / 'time.txt')}
+
+
+def tmp_write(path: Path, text: str):
+    tmp = path.with_name(f'.tmp-{path.name}'); tmp.write_text(text); tmp.replace(path)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('runs', nargs='+', type=Path, help='run folders; the first one gives the figures and printed output')
+    ap.add_argument('--assets', type=Path, default=ROOT / 'assets')
+    args = ap.parse_args()
+    args.assets.mkdir(exist_ok=True)
+    summaries = [run_summary(r) for r in args.runs]
+    for name in FIGURES: shutil.copyfile(args.runs[0] / name, args.assets / name)
+    if (args.runs[0] / 'stdout.txt').is_file(): shutil.copyfile(args.runs[0] / 'stdout.txt', args.assets / 'shapes_run.txt')
+    tmp_write(args.assets / 'results.json', json.dumps(summaries, indent=1))
+    for s in summaries:
+        print(f"{s['run']}: seed {s['seed']}, shape {s['eval']['zs_test_shape_top1']:.1%}, wall {s.get('wall_s')} s")
+
+
+if __name__ == '__main__': main()
