@@ -8,8 +8,8 @@ __all__ = ['N_ZERO_SHOT', 'N_RETRIEVAL', 'N_MIN_RETRIEVAL', 'EVAL_FIGURES', 'tra
            'merge_json', 'run_evaluation', 'evaluate_run', 'run_train', 'train_main', 'eval_parser', 'default_out',
            'eval_key', 'run_eval', 'eval_main']
 
-# %% ../nbs/12_cli.ipynb #69459a40
-import argparse, json, sys, time
+# %% ../nbs/12_cli.ipynb #11ef7425
+import argparse, json, os, sys, time
 from pathlib import Path
 import torch
 from accelerate import PartialState
@@ -21,11 +21,11 @@ from .zero_shot import (shapes_zero_shot, shapes_classifiers, shapes_targets, en
 from .retrieval import (retrieval_metrics, retrieval_embeddings, retrieval_metrics_from_embeddings, chunked_topk,
                                display_image, plot_text_query, plot_image_query, shapes_retrieval)
 
-# %% ../nbs/12_cli.ipynb #1777c15f
+# %% ../nbs/12_cli.ipynb #cc29968a
 N_ZERO_SHOT, N_RETRIEVAL, N_MIN_RETRIEVAL = 2000, 500, 10  # default images per zero-shot split and for retrieval; the least
 EVAL_FIGURES = ('zero_shot_confusion.png', 'zero_shot_examples.png', 'retrieval_text_to_image.png', 'retrieval_image_to_text.png')
 
-# %% ../nbs/12_cli.ipynb #1bc90561
+# %% ../nbs/12_cli.ipynb #1b2914b0
 def train_parser() -> argparse.ArgumentParser:
     "The parser of clip_nb_train: --config and the evaluation options, with every TrainConfig key listed in the help."
     keys = '\n'.join(f"  --{k:<16} {tp:<18} default {default!r:<14} {comment}" for k, (tp, default, comment) in config_help().items())
@@ -47,7 +47,7 @@ def parse_train_args(argv: list) -> tuple:
     try: return TrainConfig.from_yaml(args.config, overrides), args
     except (ValueError, TypeError, FileNotFoundError) as e: parser.error(str(e))
 
-# %% ../nbs/12_cli.ipynb #2b0b433a
+# %% ../nbs/12_cli.ipynb #3e4f6185
 def load_checkpoint(path, # a run folder (runs/<name>) or a folder written by `CLIP.save_pretrained`
                     which:str='latest', # in a run folder: 'latest' (the last step) or 'best' (lowest validation loss)
                     map_location="cpu") -> tuple:
@@ -66,10 +66,10 @@ def load_checkpoint(path, # a run folder (runs/<name>) or a folder written by `C
     else: raise FileNotFoundError(f'{p} is neither a run folder (with checkpoints/) nor a checkpoint folder (with {CONFIG_NAME})')
     return CLIP.from_pretrained(folder, map_location).eval(), folder
 
-# %% ../nbs/12_cli.ipynb #2209ea6c
+# %% ../nbs/12_cli.ipynb #39aab174
 def _save(fig, path):
     import matplotlib.pyplot as plt
-    tmp = path.with_name(f'.tmp-{path.name}')
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
     fig.savefig(tmp, dpi=120, bbox_inches='tight', format=path.suffix[1:]); plt.close(fig)
     tmp.replace(path)  # a figure is complete or absent
     return path
@@ -93,7 +93,7 @@ def zero_shot_figures(model, ds:ShapesDataset, x:torch.Tensor, classifiers:dict,
                                true=targets[rows].float().argmax(1).tolist())
     return paths + [_save(fig, out_dir / 'zero_shot_examples.png')]
 
-# %% ../nbs/12_cli.ipynb #20fc1428
+# %% ../nbs/12_cli.ipynb #a7a4e3ae
 def retrieval_figures(ds, img:torch.Tensor, txt:torch.Tensor, texts:list, relevant:torch.Tensor, out_dir:Path,
                       query:int=0, k:int=5) -> list:
     "The first image's first caption as a text query (top-k images), and the first image as a query (top-k captions)."
@@ -108,7 +108,7 @@ def retrieval_figures(ds, img:torch.Tensor, txt:torch.Tensor, texts:list, releva
                            [(query, int(c)) in hit for c in j[0]])
     return paths + [_save(fig, out_dir / 'retrieval_image_to_text.png')]
 
-# %% ../nbs/12_cli.ipynb #aef8eb1b
+# %% ../nbs/12_cli.ipynb #65ab6c6f
 def shapes_evaluation(model, # a CLIP
                       n_zero_shot:int=N_ZERO_SHOT, # images per split for zero-shot (about half show one object)
                       n_retrieval:int=N_RETRIEVAL, # test images for retrieval (5 captions each)
@@ -131,7 +131,7 @@ def shapes_evaluation(model, # a CLIP
     ret = retrieval_metrics_from_embeddings(img, txt, relevant)
     return out | {f'ret_test_{k}': v for k, v in ret.items()} | {'ret_test_n_images': float(len(img)), 'ret_test_n_texts': float(len(txt))}
 
-# %% ../nbs/12_cli.ipynb #8d50aa22
+# %% ../nbs/12_cli.ipynb #0ec9e5e4
 def captions_evaluation(model, dataset, n:int=None, zero_shot:bool=True) -> dict:
     "COCO or CSV: retrieval both ways on the first n items, and for COCO with instances the 80-category zero-shot."
     ret = retrieval_metrics(model, dataset, n=n)
@@ -161,7 +161,7 @@ def merge_json(path:Path, key:str, value) -> dict:
     write_json_atomic(path, obj)
     return obj
 
-# %% ../nbs/12_cli.ipynb #8bffd49b
+# %% ../nbs/12_cli.ipynb #589fd3a2
 def run_evaluation(model, # a CLIP
                    dataset:str='shapes', # shapes | coco | csv
                    data_root=None, # coco: the COCO-2017 folder; csv: the table to evaluate on
@@ -177,7 +177,7 @@ def run_evaluation(model, # a CLIP
     ds = CocoCaptions(data_root, split, image_size=size, train=False) if dataset == 'coco' else CsvCaptions(data_root, image_size=size)
     return captions_evaluation(model, ds, n=n)
 
-# %% ../nbs/12_cli.ipynb #32cf23b0
+# %% ../nbs/12_cli.ipynb #1870af7b
 def evaluate_run(result: TrainResult, cfg: TrainConfig, n_zero_shot: int = N_ZERO_SHOT, n_retrieval: int = N_RETRIEVAL) -> dict | None:
     "The end of clip_nb_train on the main process: evaluate the trained model, write figures and metrics.json's 'eval'."
     if not PartialState().is_main_process: return None
@@ -203,7 +203,7 @@ def train_main(argv: list | None = None):
     "Console script `clip_nb_train`."
     run_train(argv)
 
-# %% ../nbs/12_cli.ipynb #ebdbd2d1
+# %% ../nbs/12_cli.ipynb #ea6939f5
 def eval_parser() -> argparse.ArgumentParser:
     "The parser of clip_nb_eval."
     parser = argparse.ArgumentParser(prog='clip_nb_eval', allow_abbrev=False,
@@ -231,7 +231,7 @@ def eval_key(args) -> str:
     key = {'shapes': 'shapes', 'coco': f'coco/{args.split}', 'csv': f'csv/{args.data_root}'}[args.dataset]
     return key + ('/best' if args.which == 'best' else '') + (f'/n{args.n}' if args.n else '')
 
-# %% ../nbs/12_cli.ipynb #4f9084dd
+# %% ../nbs/12_cli.ipynb #ad98a797
 def run_evaluation(model, # a CLIP
                    dataset:str='shapes', # shapes | coco | csv
                    data_root=None, # coco: the COCO-2017 folder; csv: the table to evaluate on
@@ -321,5 +321,5 @@ def eval_main(argv:list | None = None):
     "Console script `clip_nb_eval`."
     run_eval(argv)
 
-# %% ../nbs/12_cli.ipynb #8eaee07b
+# %% ../nbs/12_cli.ipynb #789e7b1e
 if __name__ == '__main__' and '__file__' in globals(): train_main()

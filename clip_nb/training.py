@@ -28,12 +28,13 @@ from .clip import CLIP, WEIGHTS_NAME, get_preset
 
 # %% auto #0
 __all__ = ['MODES', 'LOCKED', 'PRECISIONS', 'DATASETS', 'RUN_FILES', 'TrainConfig', 'type_name', 'coerce', 'config_keys',
-           'check_keys', 'parse_overrides', 'config_help', 'warmup_cosine', 'warmup_steps', 'lock_towers', 'train_mode',
-           'build_model', 'tower_of', 'param_groups', 'item_seed', 'EpochSampler', 'SeededItems', 'ImagePool', 'Slice',
-           'build_datasets', 'caption_collate', 'make_loader', 'TextFeatureCache', 'caption_ids', 'gather_ids',
-           'contrastive_loss', 'in_batch_hits', 'cpu_has_bf16', 'resolve_precision', 'make_accelerator',
-           'ContrastiveStep', 'write_json_atomic', 'sigkill_at', 'Checkpoints', 'TrainResult', 'Trainer', 'clear_run',
-           'check_same_config', 'read_jsonl', 'results_table', 'plot_curves', 'plot_similarity', 'train']
+           'check_keys', 'parse_overrides', 'write_text_atomic', 'config_help', 'warmup_cosine', 'warmup_steps',
+           'lock_towers', 'train_mode', 'build_model', 'tower_of', 'param_groups', 'item_seed', 'EpochSampler',
+           'SeededItems', 'ImagePool', 'Slice', 'build_datasets', 'caption_collate', 'make_loader', 'TextFeatureCache',
+           'caption_ids', 'gather_ids', 'contrastive_loss', 'in_batch_hits', 'cpu_has_bf16', 'resolve_precision',
+           'make_accelerator', 'ContrastiveStep', 'write_json_atomic', 'sigkill_at', 'Checkpoints', 'TrainResult',
+           'Trainer', 'clear_run', 'check_same_config', 'read_jsonl', 'results_table', 'plot_curves', 'plot_similarity',
+           'train']
 
 # %% ../nbs/08_training.ipynb #57ba63a0
 MODES = ('full', 'locked_text', 'locked_image', 'heads_only')
@@ -183,12 +184,18 @@ def from_yaml(cls: TrainConfig,
     check_keys(overrides or {}, 'overrides')
     return cls.from_dict({**d, **(overrides or {})})
 
+def write_text_atomic(path: Path, text: str):
+    "Write to a temporary file of this process, flush it to disk, then rename it over `path` (atomic on POSIX)."
+    path = Path(path); tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    with open(tmp, 'w') as f: f.write(text); f.flush(); os.fsync(f.fileno())
+    os.replace(tmp, path)
+
 @patch
 def to_yaml(self: TrainConfig, path: str | Path | None = None) -> str:
     "The config as YAML (tuples as lists), written to `path` if given."
     d = {k: list(v) if isinstance(v, tuple) else v for k, v in self.to_dict().items()}
     text = yaml.safe_dump(d, sort_keys=False)
-    if path is not None: Path(path).write_text(text)
+    if path is not None: write_text_atomic(path, text)
     return text
 
 # %% ../nbs/08_training.ipynb #3b7e814f
@@ -465,11 +472,7 @@ class ContrastiveStep(nn.Module):
         return images, clip.project_text(text_features), clip.logit_scale(), clip.logit_bias
 
 # %% ../nbs/08_training.ipynb #cc042e09
-def write_json_atomic(path: Path, obj):
-    "Write JSON to a temporary file, flush it to disk, then rename it over `path` (atomic on POSIX)."
-    tmp = path.with_name(f'.{path.name}.tmp')
-    with open(tmp, 'w') as f: json.dump(obj, f, indent=1); f.flush(); os.fsync(f.fileno())
-    os.replace(tmp, path)
+def write_json_atomic(path: Path, obj): write_text_atomic(path, json.dumps(obj, indent=1))
 
 def sigkill_at(event: str, step: int):
     "Fault injection for tests: die at once (SIGKILL) when CLIP_NB_SIGKILL == f'{event}:{step}'."
@@ -602,7 +605,7 @@ def start_or_resume(self: Trainer):
     state = json.loads((latest / 'trainer_state.json').read_text())
     self.step, self.best, self.train_time, self.val = state['step'], state['best_val_loss'], state['train_time'], state['val']
     self.history = [r for r in read_jsonl(self.run_dir / 'metrics.jsonl') if r['step'] <= self.step]
-    if main: (self.run_dir / 'metrics.jsonl').write_text(''.join(json.dumps(r) + '\n' for r in self.history))
+    if main: write_text_atomic(self.run_dir / 'metrics.jsonl', ''.join(json.dumps(r) + '\n' for r in self.history))
 
 # %% ../nbs/08_training.ipynb #b7b1efba
 @patch
@@ -771,7 +774,7 @@ def finish(self: Trainer) -> TrainResult:
         summary = {'step': self.step, 'val': self.val, 'test': test, 'pairs_per_s': pairs_per_s,
                    'train_time': self.train_time, 'wall_time': result.wall_time, 'processes': self.acc.num_processes,
                    'checkpoint': str(self.ckpts.latest()), 'best': str(self.ckpts.root / 'best'), 'config': self.cfg.to_dict()}
-        (self.run_dir / 'metrics.json').write_text(json.dumps(summary, indent=1))
+        write_json_atomic(self.run_dir / 'metrics.json', summary)
         if self.cfg.progress:
             print(results_table({'val': self.val, 'test': test}))
             print(f"{self.step} steps, {pairs_per_s:.0f} pairs/s, {result.wall_time:.0f} s; written to {self.run_dir}/")
