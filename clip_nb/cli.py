@@ -154,10 +154,10 @@ def evaluation_table(m:dict) -> str:
               for name, d in (('image->text', 'i2t'), ('text->image', 't2i'))]
     return '\n'.join(lines)
 
-def merge_json(path:Path, key:str, value) -> dict:
-    "Set `key` in the JSON object at `path` (created if missing), written atomically; returns the object."
+def merge_json(path:Path, key:str, entries:dict) -> dict:
+    "Merge `entries` into the dict under `key` of the JSON object at `path` (either created if missing), written atomically."
     obj = json.loads(path.read_text()) if path.is_file() else {}
-    obj[key] = value
+    obj.setdefault(key, {}).update(entries)
     write_json_atomic(path, obj)
     return obj
 
@@ -232,73 +232,6 @@ def eval_key(args) -> str:
     return key + ('/best' if args.which == 'best' else '') + (f'/n{args.n}' if args.n else '')
 
 # %% ../nbs/12_cli.ipynb #ad98a797
-def run_evaluation(model, # a CLIP
-                   dataset:str='shapes', # shapes | coco | csv
-                   data_root=None, # coco: the COCO-2017 folder; csv: the table to evaluate on
-                   split:str='val', # coco: which split's images and captions
-                   n:int=None, # retrieval: the first n items (shapes: default N_RETRIEVAL; coco/csv: default all)
-                   n_zero_shot:int=N_ZERO_SHOT, # shapes: images per split for zero-shot
-                   figures_dir=None) -> dict: # shapes: write the figures here
-    "The metrics of a model on one dataset, as `{name: float}` (`evaluation_table` prints them)."
-    size = model.cfg.vision.image_size
-    if dataset == 'shapes': return shapes_evaluation(model, n_zero_shot, n or N_RETRIEVAL, figures_dir=figures_dir)
-    if dataset not in ('coco', 'csv'): raise ValueError(f"unknown dataset {dataset!r}; valid: shapes, coco, csv")
-    if data_root is None: raise ValueError(f"dataset {dataset!r} needs data_root (coco: the COCO-2017 folder; csv: the table)")
-    ds = CocoCaptions(data_root, split, image_size=size, train=False) if dataset == 'coco' else CsvCaptions(data_root, image_size=size)
-    return captions_evaluation(model, ds, n=n)
-
-def evaluate_run(result: TrainResult, cfg: TrainConfig, n_zero_shot: int = N_ZERO_SHOT, n_retrieval: int = N_RETRIEVAL) -> dict | None:
-    "The end of clip_nb_train on the main process: evaluate the trained model, write figures and metrics.json's 'eval'."
-    if not PartialState().is_main_process: return None
-    t, model = time.time(), result.model.eval()
-    if cfg.dataset == 'shapes': key, metrics = 'shapes', shapes_evaluation(model, n_zero_shot, n_retrieval, figures_dir=result.run_dir)
-    else:  # the held-out test slice of chapter 8 (retrieval only: COCO's zero-shot needs the whole split, see clip_nb_eval)
-        key = f"{cfg.dataset}/{Path(cfg.data_root if cfg.dataset == 'coco' else cfg.val_data).name}[test]"
-        metrics = captions_evaluation(model, build_datasets(cfg, model.cfg.vision.image_size)['test'], n=n_retrieval)
-    seconds = time.time() - t
-    merge_json(result.run_dir / 'metrics.json', 'eval', {key: metrics | {'seconds': seconds}})
-    if cfg.progress:
-        print(evaluation_table(metrics)); print(f'evaluation {seconds:.0f} s; training and evaluation {result.wall_time + seconds:.0f} s')
-    return metrics
-
-def run_train(argv: list | None = None) -> tuple:
-    "Parse clip_nb_train's arguments (default: sys.argv[1:]), train and evaluate: (TrainResult, metrics or None)."
-    cfg, opts = parse_train_args(sys.argv[1:] if argv is None else argv)
-    for name in EVAL_FIGURES: (Path(cfg.output_dir) / cfg.name / name).unlink(missing_ok=True)  # never beside new weights
-    result = train(cfg)
-    return result, None if opts.no_eval else evaluate_run(result, cfg, opts.eval_zero_shot, opts.eval_retrieval)
-
-def train_main(argv: list | None = None):
-    "Console script `clip_nb_train`."
-    run_train(argv)
-
-def eval_parser() -> argparse.ArgumentParser:
-    "The parser of clip_nb_eval."
-    parser = argparse.ArgumentParser(prog='clip_nb_eval', allow_abbrev=False,
-        description='Evaluate a clip_nb checkpoint: zero-shot classification and retrieval; prints a table, writes metrics.json.')
-    parser.add_argument('--checkpoint', required=True, help='a run folder (runs/<name>) or a folder written by CLIP.save_pretrained')
-    parser.add_argument('--which', default='latest', choices=['latest', 'best'], help='in a run folder: the last step or the best validation loss')
-    parser.add_argument('--dataset', default='shapes', choices=['shapes', 'coco', 'csv'])
-    parser.add_argument('--data_root', help='coco: the COCO-2017 folder; csv: the table (filepath,caption)')
-    parser.add_argument('--split', default='val', choices=['train', 'val'], help='coco: the split to evaluate on (default val)')
-    parser.add_argument('--n', type=int, help=f'retrieval: the first n items (shapes: default {N_RETRIEVAL} test images; coco/csv: all)')
-    parser.add_argument('--n_zero_shot', type=int, default=N_ZERO_SHOT, help=f'shapes: images per split for zero-shot (default {N_ZERO_SHOT})')
-    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu', help='where to run (default: cuda if available)')
-    parser.add_argument('--out', help='the metrics JSON, merged under "eval" (default: metrics.json of the run folder, else of the checkpoint folder)')
-    parser.add_argument('--figures', metavar='DIR', help='shapes: also write the zero-shot and retrieval figures into DIR')
-    return parser
-
-def default_out(checkpoint) -> Path:
-    "metrics.json of the run folder a checkpoint belongs to (never inside checkpoints/, which training rewrites), else beside it."
-    p = Path(checkpoint).resolve()
-    run = next((q.parent for q in (p, *p.parents) if q.name == 'checkpoints'), p)
-    return run / 'metrics.json'
-
-def eval_key(args) -> str:
-    "The name an evaluation is filed under in metrics.json: dataset, and which weights and sizes when not the defaults."
-    key = {'shapes': 'shapes', 'coco': f'coco/{args.split}', 'csv': f'csv/{args.data_root}'}[args.dataset]
-    return key + ('/best' if args.which == 'best' else '') + (f'/n{args.n}' if args.n else '')
-
 def run_eval(argv:list | None = None) -> dict:
     "Parse clip_nb_eval's arguments (default: sys.argv[1:]), evaluate, print the table and write the metrics."
     parser = eval_parser()
@@ -312,9 +245,9 @@ def run_eval(argv:list | None = None) -> dict:
     except (FileNotFoundError, ValueError) as e: parser.error(str(e))
     out = Path(args.out) if args.out else default_out(args.checkpoint)
     out.parent.mkdir(parents=True, exist_ok=True)
-    evals = json.loads(out.read_text()).get('eval', {}) if out.is_file() else {}
-    merge_json(out, 'eval', evals | {eval_key(args): metrics | {'checkpoint': str(folder), 'seconds': time.time() - t}})
-    print(f'{eval_key(args)}, {folder}:'); print(evaluation_table(metrics)); print(f'written to {out}')
+    key = eval_key(args)
+    merge_json(out, 'eval', {key: metrics | {'checkpoint': str(folder), 'seconds': time.time() - t}})
+    print(f'{key}, {folder}:'); print(evaluation_table(metrics)); print(f'written to {out}')
     return metrics
 
 def eval_main(argv:list | None = None):

@@ -8,6 +8,8 @@ assets/results.json gets every run's evaluation, wall time and peak memory.
 import argparse, json, re, shutil
 from pathlib import Path
 
+from clip_nb.training import write_text_atomic
+
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ('curves.png', 'similarity.png', 'zero_shot_confusion.png', 'zero_shot_examples.png',
            'retrieval_text_to_image.png', 'retrieval_image_to_text.png')
@@ -32,10 +34,6 @@ def run_summary(run: Path) -> dict:
             'test': m['test'], 'eval': m['eval']['shapes'], **time_stats(run / 'time.txt')}
 
 
-def tmp_write(path: Path, text: str):
-    tmp = path.with_name(f'.tmp-{path.name}'); tmp.write_text(text); tmp.replace(path)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('runs', nargs='+', type=Path, help='run folders; the first one gives the figures and printed output')
@@ -45,7 +43,7 @@ def main():
     summaries = [run_summary(r) for r in args.runs]
     for name in FIGURES: shutil.copyfile(args.runs[0] / name, args.assets / name)
     if (args.runs[0] / 'stdout.txt').is_file(): shutil.copyfile(args.runs[0] / 'stdout.txt', args.assets / 'shapes_run.txt')
-    tmp_write(args.assets / 'results.json', json.dumps(summaries, indent=1))
+    write_text_atomic(args.assets / 'results.json', json.dumps(summaries, indent=1))
     for s in summaries:
         print(f"{s['run']}: seed {s['seed']}, shape {s['eval']['zs_test_shape_top1']:.1%}, wall {s.get('wall_s')} s")
 
