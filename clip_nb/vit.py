@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
+from .core import Config
 from .patch_embedding import STEMS, Embeddings
 
 # %% ../nbs/03_vit.ipynb #b76d3f9c
@@ -106,7 +107,7 @@ class Block(nn.Module):
 _CHOICES = {'pooling': ('cls', 'mean'), 'activation': tuple(ACTIVATIONS), 'stem': tuple(STEMS)}
 
 @dataclass
-class ViTConfig:
+class ViTConfig(Config):
     "Shape of a Vision Transformer. Defaults: ViT-B/16 at 224 px."
     image_size:int=224  # side of the square input images
     patch_size:int=16  # the token grid is (image_size/patch_size) squared
@@ -136,20 +137,6 @@ class ViTConfig:
         if self.stem == 'conv' and (self.patch_size < 2 or self.patch_size & (self.patch_size - 1)):
             raise ValueError(f"stem='conv' needs a power-of-2 patch_size (2, 4, 8, 16, 32), got {self.patch_size}")
         if not 0 <= self.dropout < 1: raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
-
-# %% ../nbs/03_vit.ipynb #70711126
-@patch
-def to_dict(self:ViTConfig)->dict:
-    "The config as a JSON-ready dict."
-    return dataclasses.asdict(self)
-
-@patch(cls_method=True)
-def from_dict(cls:ViTConfig, d:Mapping)->ViTConfig:
-    "Build a config from a dict such as `to_dict()` made; unknown keys are an error."
-    valid = [f.name for f in dataclasses.fields(cls)]
-    unknown = [k for k in d if k not in valid]
-    if unknown: raise ValueError(f"unknown ViTConfig key(s) {unknown}; valid keys: {', '.join(valid)}")
-    return cls(**d)
 
 # %% ../nbs/03_vit.ipynb #72b78e54
 class ViTOutput(NamedTuple):

@@ -5,15 +5,15 @@
 # %% auto #0
 __all__ = ['SHAPE_TEMPLATES', 'COLOUR_TEMPLATES', 'PAIR_TEMPLATES', 'SHAPE_BY_COLOUR', 'COLOUR_BY_SHAPE', 'COCO_TEMPLATES',
            'SHAPE_TASKS', 'SHAPE_TASK_TEMPLATES', 'fill_template', 'class_prompts', 'ensemble_weights', 'model_device',
-           'evaluating', 'encode_images', 'encode_texts', 'zero_shot_classifier', 'class_ranks', 'topk_accuracy',
-           'confusion_matrix', 'per_class_accuracy', 'average_precision', 'mean_average_precision', 'plot_confusion',
+           'encode_images', 'encode_texts', 'zero_shot_classifier', 'class_ranks', 'topk_accuracy', 'confusion_matrix',
+           'per_class_accuracy', 'average_precision', 'mean_average_precision', 'plot_confusion',
            'plot_top_predictions', 'shapes_targets', 'shapes_classifiers', 'shapes_zero_shot', 'coco_zero_shot']
 
 # %% ../nbs/09_zero_shot.ipynb #e81d6746
 import math, re
-from contextlib import contextmanager
 import torch
 from torch.utils.data import DataLoader, Subset
+from .core import evaluating
 from .data import COLOURS, SHAPES, ShapesDataset
 
 # %% ../nbs/09_zero_shot.ipynb #13690f7e
@@ -46,15 +46,6 @@ def ensemble_weights(prompt_embeds:torch.Tensor): # (C, T, D) embeddings of T pr
 
 # %% ../nbs/09_zero_shot.ipynb #1568494f
 def model_device(model): return next(model.parameters()).device
-
-@contextmanager
-def evaluating(model):
-    "Eval mode and no gradients inside the block; the model's previous mode afterwards."
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad(): yield model
-    finally: model.train(was_training)
 
 def _stack_images(items): return torch.stack([it['image'] for it in items])
 
