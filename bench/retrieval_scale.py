@@ -1,7 +1,10 @@
 """Time and peak memory of retrieval evaluation at scale, on random embeddings.
 
-    python bench/retrieval_scale.py            # 10k x 50k, then 100k images x 500k captions (dim 128, float16)
+    python bench/retrieval_scale.py            # 10k x 50k, then 100k images x 500k captions (float16)
     python bench/retrieval_scale.py --quick    # 10k x 50k only
+    python bench/retrieval_scale.py --smoke    # seconds: 1k x 5k in small tiles, one thread (CI)
+
+The embedding width is the default run's (`embed_dim` of `TrainConfig().model`'s preset: 128 for `shapes`) unless --dim.
 
 Each row runs in its own process so that its peak RSS (resource.getrusage) is its own. Captions are noisy copies
 of their image's embedding (5 per image), so the recalls are neither 0 nor 1. Prints a table; asserts nothing
@@ -11,6 +14,15 @@ import argparse, json, os, resource, subprocess, sys, time
 
 ROWS_QUICK = [('ranks', 10_000, 50_000), ('topk', 10_000, 50_000)]
 ROWS_FULL = ROWS_QUICK + [('ranks', 100_000, 500_000), ('topk', 100_000, 500_000)]
+ROWS_SMOKE = [('ranks', 1_000, 5_000), ('topk', 1_000, 5_000)]
+SMOKE_TILES = (256, 1024)  # several tiles each way, as at scale
+
+
+def default_dim() -> int:
+    "The shared embedding width of the default run's preset."
+    from clip_nb.clip import get_preset
+    from clip_nb.training import TrainConfig
+    return get_preset(TrainConfig().model).embed_dim
 
 
 def make_embeddings(n_images, n_texts, dim, dtype, seed=0, chunk=65536):
@@ -28,9 +40,10 @@ def make_embeddings(n_images, n_texts, dim, dtype, seed=0, chunk=65536):
     return img, txt, relevant
 
 
-def run_one(task, n_images, n_texts, dim, dtype, image_chunk, text_chunk):
+def run_one(task, n_images, n_texts, dim, dtype, image_chunk, text_chunk, threads=None):
     "Run one measurement in this process; print one JSON line."
     import torch
+    if threads: torch.set_num_threads(threads)
     from clip_nb.retrieval import chunked_topk, retrieval_metrics_from_embeddings
     img, txt, relevant = make_embeddings(n_images, n_texts, dim, getattr(torch, dtype))
     rss_data = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -50,22 +63,34 @@ def run_one(task, n_images, n_texts, dim, dtype, image_chunk, text_chunk):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--quick', action='store_true', help='only the 10k x 50k rows')
-    p.add_argument('--dim', type=int, default=128)
+    p.add_argument('--smoke', action='store_true', help='seconds: 1k x 5k rows, small tiles, one thread (CI)')
+    p.add_argument('--dim', type=int, default=None, help="embedding width; default: the default run's preset's embed_dim")
     p.add_argument('--dtype', default='float16', choices=['float16', 'float32'], help='storage dtype of the embeddings')
-    p.add_argument('--image-chunk', type=int, default=2048, help='tile height (images, or image queries for topk)')
-    p.add_argument('--text-chunk', type=int, default=8192, help='tile width (captions)')
+    p.add_argument('--image-chunk', type=int, default=None,
+                   help='tile height (images, or image queries for topk); default 2048 (smoke 256)')
+    p.add_argument('--text-chunk', type=int, default=None, help='tile width (captions); default 8192 (smoke 1024)')
+    p.add_argument('--threads', type=int, default=None, help='torch threads of each row; default: torch decides (smoke: 1)')
     p.add_argument('--one', nargs=3, metavar=('TASK', 'N_IMAGES', 'N_TEXTS'), help=argparse.SUPPRESS)
     a = p.parse_args()
+    tiles = SMOKE_TILES if a.smoke else (2048, 8192)
+    a.image_chunk, a.text_chunk = a.image_chunk or tiles[0], a.text_chunk or tiles[1]
+    a.threads = a.threads or (1 if a.smoke else None)
     if a.one:
-        return run_one(a.one[0], int(a.one[1]), int(a.one[2]), a.dim, a.dtype, a.image_chunk, a.text_chunk)
+        return run_one(a.one[0], int(a.one[1]), int(a.one[2]), a.dim, a.dtype, a.image_chunk, a.text_chunk, a.threads)
+    a.dim = a.dim or default_dim()
     print(f"dim {a.dim}, {a.dtype} embeddings, tiles {a.image_chunk} x {a.text_chunk}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start", flush=True)
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start{' (smoke)' if a.smoke else ''}", flush=True)
     head = f"{'task':6} {'images':>8} {'captions':>9} {'full matrix':>12} {'wall s':>8} {'cpu s':>8} {'peak RSS':>9}  result"
     print(head + '\n' + '-' * len(head), flush=True)
-    for task, n, m in (ROWS_QUICK if a.quick else ROWS_FULL):
+    for task, n, m in (ROWS_SMOKE if a.smoke else ROWS_QUICK if a.quick else ROWS_FULL):
         cmd = [sys.executable, __file__, '--one', task, str(n), str(m), '--dim', str(a.dim), '--dtype', a.dtype,
                '--image-chunk', str(a.image_chunk), '--text-chunk', str(a.text_chunk)]
-        r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+        cmd += ['--threads', str(a.threads)] if a.threads else []
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-8000:])
+            sys.exit(f'retrieval_scale: row {task} {n} x {m} failed (exit {proc.returncode})')
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
         result = ', '.join(f'{k} {v}' for k, v in r.items() if '@' in k or 'medR' in k)
         print(f"{task:6} {n:>8,} {m:>9,} {n * m * 4 / 2**30:>9.1f} GiB {r['wall_s']:>8.1f} {r['cpu_s']:>8.1f} "
               f"{r['peak_rss_mib'] / 1024:>6.2f} GiB  {result}", flush=True)

@@ -1,9 +1,11 @@
-"""Forward and forward+backward time of the Shapes-size ViT: fused vs explicit attention, fp32 vs bf16 autocast.
+"""Forward and forward+backward time of a preset's image tower: fused vs explicit attention, fp32 vs bf16 autocast.
 
-    python bench/vit_speed.py                 # batch 64 on the CPU
+    python bench/vit_speed.py                 # the `shapes` preset's ViT, batch 64 on the CPU
     python bench/vit_speed.py --reps 20 --device cuda
+    python bench/vit_speed.py --smoke         # seconds: the `tiny` preset's ViT, batch 4, one repetition, 1 thread (CI)
 
-The config is the one the course trains on Shapes (64 px, patch 8, width 128, depth 4, 4 heads, conv stem).
+The config is `get_preset(--preset).vision`, the tower the course trains on Shapes by default (its size, patch, width,
+depth and stem are printed in the header). bf16 autocast is emulated, and slow, on CPUs without AVX512-BF16 or AMX.
 "Explicit" is the path `ViT` takes with output_attentions=True (it also returns every layer's probabilities).
 Prints a markdown table; numbers depend on the machine and on whatever else is running on it.
 """
@@ -13,9 +15,9 @@ import time
 
 import torch
 
-from clip_nb.vit import ViT, ViTConfig
-
-SHAPES_VIT = ViTConfig(image_size=64, patch_size=8, dim=128, depth=4, heads=4, stem='conv')
+from clip_nb.clip import get_preset
+from clip_nb.training import cpu_has_bf16
+from clip_nb.vit import ViT
 
 
 def sync(device: str):
@@ -48,19 +50,25 @@ def measure(model: ViT, x: torch.Tensor, explicit: bool, bf16: bool, reps: int, 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--batch', type=int, default=64)
-    ap.add_argument('--reps', type=int, default=5, help='timed repetitions per cell, after one warm-up')
+    ap.add_argument('--preset', default=None, help='CLIP preset whose image tower is timed (default shapes; smoke tiny)')
+    ap.add_argument('--batch', type=int, default=None, help='images per call (default 64; smoke 4)')
+    ap.add_argument('--reps', type=int, default=None, help='timed repetitions per cell, after one warm-up (default 5; smoke 1)')
     ap.add_argument('--device', default='cpu')
-    ap.add_argument('--threads', type=int, default=None, help='torch.set_num_threads (CPU); default: torch decides')
+    ap.add_argument('--threads', type=int, default=None, help='torch.set_num_threads (CPU); default: torch decides (smoke: 1)')
+    ap.add_argument('--smoke', action='store_true', help='seconds: tiny tower, small batch, one repetition, one thread (CI)')
     args = ap.parse_args()
+    for key, full, smoke in (('preset', 'shapes', 'tiny'), ('batch', 64, 4), ('reps', 5, 1), ('threads', None, 1)):
+        if getattr(args, key) is None: setattr(args, key, smoke if args.smoke else full)
     if args.threads: torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    model = ViT(SHAPES_VIT).to(args.device)
-    x = torch.randn(args.batch, 3, SHAPES_VIT.image_size, SHAPES_VIT.image_size, device=args.device)
+    vcfg = get_preset(args.preset).vision
+    model = ViT(vcfg).to(args.device)
+    x = torch.randn(args.batch, 3, vcfg.image_size, vcfg.image_size, device=args.device)
     n_params = sum(p.numel() for p in model.parameters())
-    print(f'ViT {SHAPES_VIT.image_size}px/p{SHAPES_VIT.patch_size}, dim {SHAPES_VIT.dim}, depth {SHAPES_VIT.depth}, '
-          f'{SHAPES_VIT.stem} stem, {n_params:,} params; batch {args.batch}, device {args.device}, '
-          f'{torch.get_num_threads()} threads, torch {torch.__version__}, mean of {args.reps}\n')
+    print(f'`{args.preset}` ViT {vcfg.image_size}px/p{vcfg.patch_size}, dim {vcfg.dim}, depth {vcfg.depth}, {vcfg.heads} heads, '
+          f'{vcfg.stem} stem, {n_params:,} params; batch {args.batch}, device {args.device}, '
+          f'{torch.get_num_threads()} threads, torch {torch.__version__}, CPU bf16: {cpu_has_bf16()}, '
+          f"mean of {args.reps}{' (smoke)' if args.smoke else ''}\n")
     print('| attention | precision | forward ms | fwd+bwd ms | fwd+bwd img/s |')
     print('| --- | --- | ---: | ---: | ---: |')
     for explicit in (False, True):

@@ -15,22 +15,28 @@ from .evaluate import (N_ZERO_SHOT, N_RETRIEVAL, N_MIN_RETRIEVAL, evaluate_check
 # %% ../nbs/13_cli.ipynb #1b2914b0
 def train_parser() -> argparse.ArgumentParser:
     "The parser of clip_nb_train: --config and the evaluation options, with every TrainConfig key listed in the help."
-    keys = '\n'.join(f"  --{k:<16} {tp:<18} default {default!r:<14} {doc}" for k, (tp, default, doc) in TrainConfig.help().items())
+    keys = '\n'.join(f"  --{k:<16} {tp:<18} default {default!r:<14} {doc}"
+                     for k, (tp, default, doc) in TrainConfig.help().items())
     parser = argparse.ArgumentParser(
         prog='clip_nb_train', allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter,
-        description='Train a CLIP (clip_nb) from a YAML config, then evaluate it; any config key can be overridden with --key value.',
+        description='Train a CLIP (clip_nb) from a YAML config, then evaluate it; '
+                    'any config key can be overridden with --key value.',
         epilog=f'config keys (--key value overrides one; --flag alone means true):\n{keys}')
-    parser.add_argument('--config', metavar='YAML', help='a YAML file of config keys (default: the shapes recipe, = configs/shapes.yaml)')
-    parser.add_argument('--no_eval', action='store_true', help='skip the evaluation after training')
-    parser.add_argument('--eval_zero_shot', type=int, default=N_ZERO_SHOT, metavar='N', help=f'shapes: images per split for zero-shot (default {N_ZERO_SHOT})')
-    parser.add_argument('--eval_retrieval', type=int, default=N_RETRIEVAL, metavar='N', help=f'held-out images for retrieval (default {N_RETRIEVAL})')
+    add = parser.add_argument
+    add('--config', metavar='YAML', help='a YAML file of config keys (default: the shapes recipe, configs/shapes.yaml)')
+    add('--no_eval', action='store_true', help='skip the evaluation after training')
+    add('--eval_zero_shot', type=int, default=N_ZERO_SHOT, metavar='N',
+        help=f'shapes: images per split for zero-shot (default {N_ZERO_SHOT})')
+    add('--eval_retrieval', type=int, default=N_RETRIEVAL, metavar='N',
+        help=f'held-out images for retrieval (default {N_RETRIEVAL})')
     return parser
 
 def parse_train_args(argv: list) -> tuple:
-    "(TrainConfig, evaluation options) of `clip_nb_train argv...`; a bad key or value exits with status 2 and the reason."
+    "(TrainConfig, evaluation options) of `clip_nb_train argv...`; a bad key or value exits with status 2 and why."
     parser = train_parser()
     args, overrides = parser.parse_known_args(argv)
-    if args.eval_retrieval < N_MIN_RETRIEVAL: parser.error(f'--eval_retrieval must be at least {N_MIN_RETRIEVAL}; got {args.eval_retrieval}')
+    if args.eval_retrieval < N_MIN_RETRIEVAL:
+        parser.error(f'--eval_retrieval must be at least {N_MIN_RETRIEVAL}; got {args.eval_retrieval}')
     try: return TrainConfig.from_yaml(args.config, overrides), args
     except (ValueError, TypeError, FileNotFoundError) as e: parser.error(str(e))
 
@@ -48,17 +54,23 @@ def train_main(argv: list | None = None):
 def eval_parser() -> argparse.ArgumentParser:
     "The parser of clip_nb_eval."
     parser = argparse.ArgumentParser(prog='clip_nb_eval', allow_abbrev=False,
-        description='Evaluate a clip_nb checkpoint: zero-shot classification and retrieval; prints a table, writes metrics.json.')
-    parser.add_argument('--checkpoint', required=True, help='a run folder (runs/<name>) or a folder written by CLIP.save_pretrained')
-    parser.add_argument('--which', default='latest', choices=['latest', 'best'], help='in a run folder: the last step or the best validation loss')
-    parser.add_argument('--dataset', default='shapes', choices=['shapes', 'coco', 'csv'])
-    parser.add_argument('--data_root', help='coco: the COCO-2017 folder; csv: the table (filepath,caption)')
-    parser.add_argument('--split', default='val', choices=['train', 'val'], help='coco: the split to evaluate on (default val)')
-    parser.add_argument('--n', type=int, help=f'retrieval: the first n items (shapes: default {N_RETRIEVAL} test images; coco/csv: all)')
-    parser.add_argument('--n_zero_shot', type=int, default=N_ZERO_SHOT, help=f'shapes: images per split for zero-shot (default {N_ZERO_SHOT})')
-    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu', help='where to run (default: cuda if available)')
-    parser.add_argument('--out', help='the metrics JSON, merged under "eval" (default: metrics.json of the run folder, else of the checkpoint folder)')
-    parser.add_argument('--figures', metavar='DIR', help='shapes: also write the zero-shot and retrieval figures into DIR')
+                                     description='Evaluate a clip_nb checkpoint: zero-shot classification and '
+                                                 'retrieval; prints a table, writes metrics.json.')
+    add = parser.add_argument
+    add('--checkpoint', required=True, help='a run folder (runs/<name>) or a folder written by CLIP.save_pretrained')
+    add('--which', default='latest', choices=['latest', 'best'],
+        help='in a run folder: the last step or the best validation loss')
+    add('--dataset', default='shapes', choices=['shapes', 'coco', 'csv'])
+    add('--data_root', help='coco: the COCO-2017 folder; csv: the table (filepath,caption)')
+    add('--split', default='val', choices=['train', 'val'], help='coco: the split to evaluate on (default val)')
+    add('--n', type=int, help=f'retrieval: the first n items (shapes: default {N_RETRIEVAL} test images; others: all)')
+    add('--n_zero_shot', type=int, default=N_ZERO_SHOT,
+        help=f'shapes: images per split for zero-shot (default {N_ZERO_SHOT})')
+    add('--device', default='cuda' if torch.cuda.is_available() else 'cpu',
+        help='where to run (default: cuda if available)')
+    add('--out', help='the metrics JSON, merged under "eval" (default: metrics.json of the run folder, '
+                      'else of the checkpoint folder)')
+    add('--figures', metavar='DIR', help='shapes: also write the zero-shot and retrieval figures into DIR')
     return parser
 
 def run_eval(argv: list | None = None) -> dict:

@@ -34,7 +34,8 @@ class CLIPConfig(Config):
     embed_dim: int = 128  # width of the shared embedding space
     projection: str = 'mlp'  # 'linear' (CLIP) or 'mlp' (the original design's Linear-GELU-Linear)
     loss: str = 'clip'  # 'clip' (softmax, symmetric) or 'siglip' (sigmoid); a key of `losses.LOSSES`
-    init_logit_scale: float | None = None  # log of the initial temperature; None: log(1/0.07) for clip, log(10) for siglip
+    # log of the initial temperature; None: log(1/0.07) for clip, log(10) for siglip
+    init_logit_scale: float | None = None
     init_logit_bias: float = -10.0  # SigLIP's initial bias (unused by clip)
     max_logit_scale: float = 100.0  # the temperature is clamped at this value
 
@@ -129,10 +130,12 @@ def encode_text(self: CLIP,
                 normalize: bool = False,  # L2-normalise; False as in open_clip
                ) -> torch.Tensor:  # (B, embed_dim)
     "Texts into the shared space; strings are tokenised with the text tower's tokenizer."
-    if isinstance(texts_or_tokens, str) or (isinstance(texts_or_tokens, (list, tuple)) and isinstance(texts_or_tokens[0], str)):
+    if isinstance(texts_or_tokens, str) or (isinstance(texts_or_tokens, (list, tuple))
+                                            and isinstance(texts_or_tokens[0], str)):
         texts_or_tokens = self.text.tokenize(texts_or_tokens)
     if not isinstance(texts_or_tokens, Mapping) or 'input_ids' not in texts_or_tokens:
-        raise TypeError(f"encode_text takes a list of strings or a dict with 'input_ids'; got {type(texts_or_tokens).__name__}")
+        raise TypeError(f"encode_text takes a list of strings or a dict with 'input_ids'; "
+                        f"got {type(texts_or_tokens).__name__}")
     ids = texts_or_tokens['input_ids'].to(self.device)
     mask = texts_or_tokens.get('attention_mask')
     return self.project_text(self.text_features(ids, None if mask is None else mask.to(self.device)), normalize)
@@ -144,13 +147,15 @@ def forward(self: CLIP,
              input_ids: torch.Tensor | None = None,  # (B, L); or give text_features
              attention_mask: torch.Tensor | None = None,  # (B, L)
              text_features: torch.Tensor | None = None,  # (B, text width), e.g. from a locked-text cache
-             image_features: torch.Tensor | None = None,  # (B, vision width) pooled, e.g. precomputed from a locked tower
+             # (B, vision width) pooled, e.g. precomputed from a locked tower
+             image_features: torch.Tensor | None = None,
             ) -> CLIPOutput:
     "Both towers, the similarity matrix in both directions, and the scalars the loss needs."
     if (input_ids is None) == (text_features is None):
         raise ValueError("give exactly one of input_ids (run the text tower) or text_features (pooled, e.g. cached)")
     if (pixel_values is None) == (image_features is None):
-        raise ValueError("give exactly one of pixel_values (run the image tower) or image_features (pooled, precomputed)")
+        raise ValueError("give exactly one of pixel_values (run the image tower) "
+                         "or image_features (pooled, precomputed)")
     pooled = self.vision(pixel_values).pooled if image_features is None else image_features
     image_embeds = l2_normalize(self.image_proj(pooled))
     feats = text_features if text_features is not None else self.text_features(input_ids, attention_mask)
@@ -185,7 +190,8 @@ def _check_state(path: Path, state: dict, expected: dict):
         show = lambda xs: ', '.join(xs[:5]) + (f' ... ({len(xs)} in all)' if len(xs) > 5 else '')
         raise ValueError(f"{path / WEIGHTS_NAME} does not match {path / CONFIG_NAME}: "
                          + '; '.join(f'{what} [{show(xs)}]' for what, xs in
-                                     [('missing', missing), ('unexpected', unexpected), ('shape mismatch', shapes)] if xs))
+                                     [('missing', missing), ('unexpected', unexpected),
+                                      ('shape mismatch', shapes)] if xs))
 
 @patch(cls_method=True)
 def from_pretrained(cls: CLIP, path: str | Path, map_location: str | torch.device = 'cpu') -> CLIP:
@@ -193,7 +199,8 @@ def from_pretrained(cls: CLIP, path: str | Path, map_location: str | torch.devic
     path = Path(path)
     for name in (CONFIG_NAME, WEIGHTS_NAME, TEXT_DIR):
         if not (path / name).exists():
-            raise FileNotFoundError(f"{path / name} not found; a clip_nb checkpoint folder holds {CONFIG_NAME}, {WEIGHTS_NAME} and {TEXT_DIR}/")
+            raise FileNotFoundError(f"{path / name} not found; a clip_nb checkpoint folder holds "
+                                    f"{CONFIG_NAME}, {WEIGHTS_NAME} and {TEXT_DIR}/")
     cfg = CLIPConfig.from_dict(json.loads((path / CONFIG_NAME).read_text()))
     hf_cfg = AutoConfig.from_pretrained(path / TEXT_DIR)
     tok_files = [f for f in (path / TEXT_DIR).iterdir() if f.name != 'config.json']
@@ -211,14 +218,16 @@ def from_hf_clip(cls: CLIP, path: str | Path) -> CLIP:
     "Import a Hugging Face `CLIPModel` folder: both towers, both projections, the temperature."
     from transformers import CLIPModel, CLIPTextModel
     path = Path(path)
-    if not (path / 'config.json').exists(): raise FileNotFoundError(f"{path / 'config.json'} not found; expected a Hugging Face CLIPModel folder")
+    if not (path / 'config.json').exists(): raise FileNotFoundError(f"{path / 'config.json'} not found; "
+                                                                    "expected a Hugging Face CLIPModel folder")
     with _quiet_loading(): hf = CLIPModel.from_pretrained(path)
     vit = vit_from_hf_clip_vision(hf)
     tokenizer = AutoTokenizer.from_pretrained(path) if (path / 'tokenizer_config.json').exists() else None
     text_model = CLIPTextModel(hf.config.text_config)  # the text half of the checkpoint, as a model of its own
     getattr(text_model, 'text_model', text_model).load_state_dict(hf.text_model.state_dict())  # transformers 4 nests it
-    text = TextEncoder.from_model(text_model, tokenizer, TextConfig(name_or_path=str(path), pooling='pooler',
-                                                                     max_length=hf.config.text_config.max_position_embeddings))
+    text = TextEncoder.from_model(text_model, tokenizer,
+                                  TextConfig(name_or_path=str(path), pooling='pooler',
+                                             max_length=hf.config.text_config.max_position_embeddings))
     log_scale = hf.logit_scale.item()
     cfg = CLIPConfig(vision=vit.cfg, text=text.cfg, embed_dim=hf.config.projection_dim, projection='linear',
                      init_logit_scale=log_scale, max_logit_scale=max(100.0, math.exp(log_scale)))
@@ -235,10 +244,12 @@ def count_params(module: nn.Module, trainable_only: bool = False) -> int:
     return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)
 
 def forward_flops(model: CLIP, text_len: int = 32) -> dict:
-    "Forward FLOPs of each part for one image and one `text_len`-token text (explicit attention, so every matmul counts)."
+    ("Forward FLOPs of each part for one image and one `text_len`-token text "
+     "(explicit attention, so every matmul counts).")
     from torch.utils.flop_counter import FlopCounterMode
     from clip_nb.text_encoder import attn_implementation
-    px = torch.zeros(1, model.cfg.vision.in_channels, model.cfg.vision.image_size, model.cfg.vision.image_size, device=model.device)
+    px = torch.zeros(1, model.cfg.vision.in_channels, model.cfg.vision.image_size, model.cfg.vision.image_size,
+                     device=model.device)
     ids = torch.ones(1, text_len, dtype=torch.long, device=model.device)
     counts = {}
     with torch.no_grad(), attn_implementation(model.text.model, 'eager'):

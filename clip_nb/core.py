@@ -114,12 +114,14 @@ class Config:
             if k not in cls.keys():
                 close = difflib.get_close_matches(str(k), cls.keys(), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ''
-                raise ValueError(f"unknown {cls.__name__} key {k!r} in {where}{hint}; valid keys: {', '.join(cls.keys())}")
+                raise ValueError(f"unknown {cls.__name__} key {k!r} in {where}{hint}; "
+                                 f"valid keys: {', '.join(cls.keys())}")
 
     @classmethod
     def from_dict(cls, d: dict, where: str = 'config'):
         "A config from a dict of (possibly string) values, every key and type checked."
-        if not isinstance(d, dict): raise TypeError(f"{where} must be a mapping of {cls.__name__} keys; got {type(d).__name__}")
+        if not isinstance(d, dict): raise TypeError(f"{where} must be a mapping of {cls.__name__} keys; "
+                                                    f"got {type(d).__name__}")
         cls.check_keys(d, where)
         hints = typing.get_type_hints(cls)
         return cls(**{k: coerce(k, v, hints[k]) for k, v in d.items()})
@@ -147,7 +149,8 @@ def _from_yaml(cls, path: str | Path | None = None,  # a YAML mapping of the con
     d = {}
     if path is not None:
         d = yaml.safe_load(Path(path).read_text()) or {}
-        if not isinstance(d, dict): raise ValueError(f"{path} must hold a YAML mapping of config keys; got {type(d).__name__}")
+        if not isinstance(d, dict): raise ValueError(f"{path} must hold a YAML mapping of config keys; "
+                                                     f"got {type(d).__name__}")
         cls.check_keys(d, str(path))
     if isinstance(overrides, (list, tuple)): overrides = parse_overrides(list(overrides))
     cls.check_keys(overrides or {}, 'overrides')
@@ -155,7 +158,8 @@ def _from_yaml(cls, path: str | Path | None = None,  # a YAML mapping of the con
 
 def _to_yaml(self, path: str | Path | None = None) -> str:
     "The config as YAML (tuples as lists), written atomically to `path` if given."
-    plain = lambda v: [plain(x) for x in v] if isinstance(v, (tuple, list)) else {k: plain(x) for k, x in v.items()} if isinstance(v, dict) else v
+    plain = lambda v: ([plain(x) for x in v] if isinstance(v, (tuple, list))
+                       else {k: plain(x) for k, x in v.items()} if isinstance(v, dict) else v)
     text = yaml.safe_dump(plain(self.to_dict()), sort_keys=False)
     if path is not None: write_atomic(path, text)
     return text

@@ -553,13 +553,17 @@ class CsvCaptions(ImageCaptions):
 
 # %% ../nbs/01_data.ipynb #d0a1e002
 def _uint8_items(items: list) -> dict:
-    return {'image': torch.stack([torch.as_tensor(it['image']) for it in items]), 'caption': [it['caption'] for it in items],
+    return {'image': torch.stack([torch.as_tensor(it['image']) for it in items]),
+            'caption': [it['caption'] for it in items],
             'index': [it['index'] for it in items]}
 
 class ImagePool(Dataset):
     "A captioned dataset decoded once into memory (uint8 images); items look like the dataset's."
-    def __init__(self, ds: TransformedImages,  # a dataset with `with_transform`, `captions_of(i)`, items {'image', 'caption', 'index'}
-                 image_size: int, norm: str = 'clip',  # images resized like evaluation, normalised like `image_transforms`
+    def __init__(self,
+                 # a dataset with `with_transform`, `captions_of(i)`, items {'image', 'caption', 'index'}
+                 ds: TransformedImages,
+                 image_size: int,  # images resized like evaluation
+                 norm: str = 'clip',  # normalised like `image_transforms`
                  seed: int = 0,  # picks an item's caption per epoch
                  vary_captions: bool = True,  # each epoch another caption of the image; False: the dataset's own choice
                  workers: int = 0):  # DataLoader processes that decode the images
@@ -583,9 +587,11 @@ class ItemRange(Dataset):
     "Items [start, stop) of a captioned dataset, renumbered from 0, with its `captions_of` and `with_transform`."
     def __init__(self, ds: TransformedImages, start: int, stop: int | None = None):
         stop = len(ds) if stop is None else min(stop, len(ds))
-        if not 0 <= start < stop: raise ValueError(f'empty item range [{start}, {stop}) of a dataset of {len(ds)} items')
+        if not 0 <= start < stop: raise ValueError(f'empty item range [{start}, {stop}) '
+                                                   f'of a dataset of {len(ds)} items')
         self.ds, self.start, self.n = ds, start, stop - start
     def __len__(self): return self.n
     def __getitem__(self, i: int) -> dict: return {**self.ds[self.start + _check_index(i, self.n)], 'index': i}
     def captions_of(self, i: int) -> list: return self.ds.captions_of(self.start + _check_index(i, self.n))
-    def with_transform(self, transform): return ItemRange(self.ds.with_transform(transform), self.start, self.start + self.n)
+    def with_transform(self, transform): return ItemRange(self.ds.with_transform(transform), self.start,
+                                                          self.start + self.n)

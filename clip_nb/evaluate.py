@@ -24,13 +24,14 @@ __all__ = ['N_ZERO_SHOT', 'N_RETRIEVAL', 'N_MIN_RETRIEVAL', 'FIGURES', 'load_che
            'evaluate_run']
 
 # %% ../nbs/12_evaluate.ipynb #cc29968a
-N_ZERO_SHOT, N_RETRIEVAL, N_MIN_RETRIEVAL = 2000, 500, 10  # default images per zero-shot split and for retrieval; the least
+N_ZERO_SHOT, N_RETRIEVAL = 2000, 500  # default images per zero-shot split, and for retrieval
+N_MIN_RETRIEVAL = 10  # the fewest retrieval images accepted
 FIGURES = ('curves.png', 'similarity.png', 'zero_shot_confusion.png', 'zero_shot_examples.png',
            'retrieval_text_to_image.png', 'retrieval_image_to_text.png')  # what a run's figures/ folder holds
 
 # %% ../nbs/12_evaluate.ipynb #3e4f6185
 def load_checkpoint(path,  # a run folder (runs/<name>) or a folder written by `CLIP.save_pretrained`
-                    which: str = 'latest',  # in a run folder: 'latest' (the last step) or 'best' (lowest validation loss)
+                    which: str = 'latest',  # in a run folder: 'latest' (last step) or 'best' (lowest validation loss)
                     map_location='cpu') -> tuple:
     "(CLIP in eval mode, the save_pretrained folder it came from)."
     folder = find_checkpoint(path, which)
@@ -51,8 +52,10 @@ def plot_curves(history: list, path: str | Path | None = None):
     tr, va = [r for r in history if r['split'] == 'train'], [r for r in history if r['split'] == 'val']
     fig, (a, b) = plt.subplots(1, 2, figsize=(8, 2.8))
     a.plot([r['step'] for r in tr], [r['loss'] for r in tr], label='train')
-    a.plot([r['step'] for r in va], [r['loss'] for r in va], 'o-', label='val'); a.set_xlabel('step'); a.set_ylabel('loss'); a.legend()
-    for k, name in (('i2t', 'image->text'), ('t2i', 'text->image')): b.plot([r['step'] for r in va], [r[k] for r in va], 'o-', label=name)
+    a.plot([r['step'] for r in va], [r['loss'] for r in va], 'o-', label='val')
+    a.set_xlabel('step'); a.set_ylabel('loss'); a.legend()
+    for k, name in (('i2t', 'image->text'), ('t2i', 'text->image')):
+        b.plot([r['step'] for r in va], [r[k] for r in va], 'o-', label=name)
     b.set_xlabel('step'); b.set_ylabel('val in-batch top-1'); b.set_ylim(0, 1); b.legend()
     fig.tight_layout()
     return fig if path is None else save_figure(fig, path)
@@ -78,16 +81,18 @@ def plot_similarity(model: CLIP, ds, n: int = 8, path: str | Path | None = None)
     return fig if path is None else save_figure(fig, path)
 
 # %% ../nbs/12_evaluate.ipynb #2c1d3e4f
-def zero_shot_figures(model, ds: ShapesDataset, x: torch.Tensor, classifiers: dict, out_dir: Path, n_examples: int = 6) -> list:
+def zero_shot_figures(model, ds: ShapesDataset, x: torch.Tensor, classifiers: dict, out_dir: Path,
+                      n_examples: int = 6) -> list:
     "Confusion matrices (shape, colour) of the one-object images of `ds`, and examples with their top-5 shapes."
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, 2, figsize=(6.6, 3.3))
     for ax, task in zip(axs, ('shape', 'colour')):
         targets = shapes_targets(ds, task); one = targets.sum(1) == 1
         preds = (x[one] @ classifiers[task].T).argmax(1)
-        cm = confusion_matrix(preds, targets[one].float().argmax(1), len(classifiers[task]))
+        true = targets[one].float().argmax(1)
+        cm = confusion_matrix(preds, true, len(classifiers[task]))
         plot_confusion(cm, list(SHAPES if task == 'shape' else COLOURS), ax=ax,
-                       title=f'{task}: {(preds == targets[one].float().argmax(1)).float().mean():.1%} of {int(one.sum())}')
+                       title=f'{task}: {(preds == true).float().mean():.1%} of {int(one.sum())}')
     fig.tight_layout()
     paths = [save_figure(fig, out_dir / 'zero_shot_confusion.png')]
     targets = shapes_targets(ds, 'shape'); rows = (targets.sum(1) == 1).nonzero().flatten()[:n_examples]
@@ -133,7 +138,8 @@ def shapes_evaluation(model,  # a CLIP
     img, txt, texts, relevant = retrieval_embeddings(model, ds)
     if figures_dir is not None: retrieval_figures(ds, img, txt, texts, relevant, Path(figures_dir))
     ret = retrieval_metrics_from_embeddings(img, txt, relevant)
-    return out | {f'ret_test_{k}': v for k, v in ret.items()} | {'ret_test_n_images': float(len(img)), 'ret_test_n_texts': float(len(txt))}
+    sizes = {'ret_test_n_images': float(len(img)), 'ret_test_n_texts': float(len(txt))}
+    return out | {f'ret_test_{k}': v for k, v in ret.items()} | sizes
 
 # %% ../nbs/12_evaluate.ipynb #0ec9e5e4
 def captions_evaluation(model, dataset, n: int = None, zero_shot: bool = True) -> dict:
@@ -149,8 +155,11 @@ def evaluation_table(m: dict) -> str:
     lines = []
     if 'zs_test_shape_top1' in m:
         lines += [f"{'zero-shot top-1':<20}{'shape':>8}{'colour':>8}"]
-        lines += [f"{split:<20}{m[f'zs_{split}_shape_top1']:>8.1%}{m[f'zs_{split}_colour_top1']:>8.1%}" for split in ('test', 'novel')]
-    if 'zs_mAP' in m: lines += [f"zero-shot: mAP {m['zs_mAP']:.3f}, top-1 hit {m['zs_top1_hit']:.1%} ({int(m['zs_n_classes'])} classes)"]
+        lines += [f"{split:<20}{m[f'zs_{split}_shape_top1']:>8.1%}{m[f'zs_{split}_colour_top1']:>8.1%}"
+                  for split in ('test', 'novel')]
+    if 'zs_mAP' in m:
+        lines += [f"zero-shot: mAP {m['zs_mAP']:.3f}, top-1 hit {m['zs_top1_hit']:.1%} "
+                  f"({int(m['zs_n_classes'])} classes)"]
     p = 'ret_test_' if 'ret_test_i2t_R@1' in m else 'ret_'
     n = f"{int(m[p + 'n_images'])} images, {int(m[p + 'n_texts'])} captions"
     lines += [f"{'retrieval':<20}{'R@1':>8}{'R@5':>8}{'R@10':>8}{'medR':>8}  ({n})"]
@@ -159,7 +168,7 @@ def evaluation_table(m: dict) -> str:
     return '\n'.join(lines)
 
 def merge_json(path: Path, key: str, entries: dict) -> dict:
-    "Merge `entries` into the dict under `key` of the JSON object at `path` (either created if missing), written atomically."
+    "Merge `entries` into the dict under `key` of the JSON object at `path` (created if missing), written atomically."
     obj = json.loads(path.read_text()) if path.is_file() else {}
     obj.setdefault(key, {}).update(entries)
     write_json_atomic(path, obj)
@@ -177,13 +186,15 @@ def run_evaluation(model,  # a CLIP
     size = model.cfg.vision.image_size
     if dataset == 'shapes': return shapes_evaluation(model, n_zero_shot, n or N_RETRIEVAL, figures_dir=figures_dir)
     if dataset not in ('coco', 'csv'): raise ValueError(f"unknown dataset {dataset!r}; valid: shapes, coco, csv")
-    if data_root is None: raise ValueError(f"dataset {dataset!r} needs data_root (coco: the COCO-2017 folder; csv: the table)")
-    ds = CocoCaptions(data_root, split, image_size=size, train=False) if dataset == 'coco' else CsvCaptions(data_root, image_size=size)
+    if data_root is None:
+        raise ValueError(f"dataset {dataset!r} needs data_root (coco: the COCO-2017 folder; csv: the table)")
+    ds = (CocoCaptions(data_root, split, image_size=size, train=False) if dataset == 'coco' else
+          CsvCaptions(data_root, image_size=size))
     return captions_evaluation(model, ds, n=n)
 
 # %% ../nbs/12_evaluate.ipynb #5a6b7c8d
 def default_out(checkpoint) -> Path:
-    "metrics.json of the run folder a checkpoint belongs to (never inside checkpoints/, which training rewrites), else beside it."
+    "metrics.json of a checkpoint's run folder (never inside checkpoints/, which training rewrites), else beside it."
     p = Path(checkpoint).resolve()
     run = next((q.parent for q in (p, *p.parents) if q.name == 'checkpoints'), p)
     return run / 'metrics.json'
@@ -219,12 +230,14 @@ def evaluate_run(result: TrainResult, cfg: TrainConfig, n_zero_shot: int = N_ZER
     held = build_datasets(cfg, model.cfg.vision.image_size)['test']
     plot_similarity(model, held, n=min(8, len(held)), path=figures / 'similarity.png')
     if not evaluate: return None
-    if cfg.dataset == 'shapes': key, metrics = 'shapes', shapes_evaluation(model, n_zero_shot, n_retrieval, figures_dir=figures)
-    else:  # the held-out test slice of chapter 8 (retrieval only: COCO's zero-shot needs the whole split, see clip_nb_eval)
+    if cfg.dataset == 'shapes':
+        key, metrics = 'shapes', shapes_evaluation(model, n_zero_shot, n_retrieval, figures_dir=figures)
+    else:  # the held-out test range of chapter 8 (retrieval only: COCO's zero-shot needs the whole split)
         key = f"{cfg.dataset}/{Path(cfg.data_root if cfg.dataset == 'coco' else cfg.val_data).name}[test]"
         metrics = captions_evaluation(model, held, n=n_retrieval)
     seconds = time.time() - t
     merge_json(result.run_dir / 'metrics.json', 'eval', {key: metrics | {'seconds': seconds}})
     if cfg.progress:
-        print(evaluation_table(metrics)); print(f'evaluation {seconds:.0f} s; training and evaluation {result.wall_time + seconds:.0f} s')
+        print(evaluation_table(metrics))
+        print(f'evaluation {seconds:.0f} s; training and evaluation {result.wall_time + seconds:.0f} s')
     return metrics

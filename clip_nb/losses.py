@@ -14,19 +14,24 @@ from .core import rank_and_world, stable_seed
 
 # %% ../nbs/06_losses.ipynb #84d28a02
 def clip_loss(logits_per_image:torch.Tensor, # (n, m) scaled similarities: rows are images, columns are texts
-              labels:torch.Tensor=None, # (n,) column of each row's matching pair, or (n, m) target probabilities; default `arange(n)`
-              logits_per_text:torch.Tensor=None, # (n, m) rows are texts, columns are images; default `logits_per_image.T`
+              # (n,) column of each row's matching pair, or (n, m) target probabilities; default `arange(n)`
+              labels:torch.Tensor=None,
+              # (n, m) rows are texts, columns are images; default `logits_per_image.T`
+              logits_per_text:torch.Tensor=None,
              ) -> torch.Tensor: # scalar: mean of the image->text and text->image cross-entropies
     "CLIP's symmetric cross-entropy over the similarity matrix."
     n, m = logits_per_image.shape
     if logits_per_text is None:
-        if n != m: raise ValueError(f"logits_per_image is {n}x{m}; without logits_per_text it must be square (one text per image)")
+        if n != m: raise ValueError(f"logits_per_image is {n}x{m}; "
+                                    "without logits_per_text it must be square (one text per image)")
         logits_per_text = logits_per_image.T
     if logits_per_text.shape != (n, m):
-        raise ValueError(f"logits_per_text has shape {tuple(logits_per_text.shape)}; expected {(n, m)} like logits_per_image")
+        raise ValueError(f"logits_per_text has shape {tuple(logits_per_text.shape)}; "
+                         f"expected {(n, m)} like logits_per_image")
     if labels is None: labels = torch.arange(n, device=logits_per_image.device)
     if labels.shape not in ((n,), (n, m)):
-        raise ValueError(f"labels has shape {tuple(labels.shape)}; expected ({n},), one column per row, or ({n}, {m}) probabilities")
+        raise ValueError(f"labels has shape {tuple(labels.shape)}; "
+                         f"expected ({n},), one column per row, or ({n}, {m}) probabilities")
     return (F.cross_entropy(logits_per_image, labels) + F.cross_entropy(logits_per_text, labels)) / 2
 
 # %% ../nbs/06_losses.ipynb #4bf72a1e
@@ -34,13 +39,15 @@ def siglip_loss(image_embeds:torch.Tensor, # (n, D) L2-normalised image embeddin
                 text_embeds:torch.Tensor, # (m, D) L2-normalised text embeddings (the columns), m >= n
                 logit_scale:torch.Tensor, # scalar temperature t = exp(t'), already exponentiated
                 logit_bias:torch.Tensor, # scalar bias b (paper init -10)
-                labels:torch.Tensor=None, # (n,) column of each row's matching text, or (n, m) 0/1 positives; default `arange(n)`
+                # (n,) column of each row's matching text, or (n, m) 0/1 positives; default `arange(n)`
+                labels:torch.Tensor=None,
                ) -> torch.Tensor: # scalar: -sum over pairs of log sigmoid(z * logit), divided by n
     "SigLIP's pairwise sigmoid loss: +1 targets for matching pairs, -1 for every other pair."
     n, m = image_embeds.shape[0], text_embeds.shape[0]
     if labels is None: labels = torch.arange(n, device=image_embeds.device)
     if labels.shape not in ((n,), (n, m)):
-        raise ValueError(f"labels has shape {tuple(labels.shape)}; expected ({n},), one column per image, or ({n}, {m}) positives")
+        raise ValueError(f"labels has shape {tuple(labels.shape)}; "
+                         f"expected ({n},), one column per image, or ({n}, {m}) positives")
     logits = logit_scale * image_embeds @ text_embeds.T + logit_bias  # (n, m)
     positive = F.one_hot(labels, m) if labels.ndim == 1 else labels  # (n, m)
     z = 2 * positive.to(logits.dtype) - 1  # +1 on each row's matches, -1 elsewhere
@@ -118,7 +125,8 @@ def clip_local_loss(image_embeds:torch.Tensor, # (n, D) this process's L2-normal
                    ) -> torch.Tensor: # scalar; its mean over processes is the global-batch CLIP loss
     "CLIP loss of this process's pairs against the global batch."
     if logit_bias is not None:
-        raise ValueError("the 'clip' loss takes no logit_bias (softmax ignores a constant shift); pass None or use 'siglip'")
+        raise ValueError("the 'clip' loss takes no logit_bias (softmax ignores a constant shift); "
+                         "pass None or use 'siglip'")
     all_images = gather_with_grad(image_embeds) if gather else image_embeds  # (N, D)
     all_texts = gather_with_grad(text_embeds) if gather else text_embeds  # (N, D)
     logits_per_image = logit_scale * image_embeds @ all_texts.T  # (n, N)
@@ -137,7 +145,8 @@ def siglip_local_loss(image_embeds:torch.Tensor, # (n, D) this process's L2-norm
     if logit_bias is None:
         raise ValueError("the 'siglip' loss needs logit_bias (a learnable scalar, paper init -10); got None")
     all_texts = gather_with_grad(text_embeds) if gather else text_embeds  # (N, D)
-    labels = _partner_columns(len(image_embeds), image_embeds.device, gather) if ids is None else positive_targets(ids, gather)
+    labels = (_partner_columns(len(image_embeds), image_embeds.device, gather) if ids is None
+              else positive_targets(ids, gather))
     return siglip_loss(image_embeds, all_texts, logit_scale, logit_bias, labels)
 
 # %% ../nbs/06_losses.ipynb #3cd97b73

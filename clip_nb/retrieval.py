@@ -27,7 +27,8 @@ def check_relevant(relevant:torch.Tensor, # (P, 2) long: (image index, text inde
     "Validate a relevance list: every image and every text needs a partner, or its rank is undefined."
     if n_images == 0 or n_texts == 0: raise ValueError(f'nothing to rank: {n_images} images, {n_texts} texts')
     if relevant.ndim != 2 or relevant.shape[1] != 2 or relevant.dtype != torch.long:
-        raise ValueError(f"relevant must be a (P, 2) long tensor of (image, text) pairs; got {tuple(relevant.shape)} {relevant.dtype}")
+        raise ValueError(f"relevant must be a (P, 2) long tensor of (image, text) pairs; "
+                         f"got {tuple(relevant.shape)} {relevant.dtype}")
     img, txt = relevant.unbind(1)
     if len(relevant) and (img.min() < 0 or img.max() >= n_images or txt.min() < 0 or txt.max() >= n_texts):
         raise ValueError(f"relevant pairs index outside {n_images} images x {n_texts} texts")
@@ -69,9 +70,11 @@ def retrieval_ranks(image_embeds:torch.Tensor, # (N, D) image embeddings (float3
                     tie_tol:float=1e-5, # scores within this of the query's best relevant score are ties
                     image_chunk:int=2048, # tile height (images per matrix multiply)
                     text_chunk:int=8192): # tile width (texts per matrix multiply)
-    "1-based rank of each image query (image to text, (N,)) and each text query (text to image, (M,)), streamed over tiles."
+    ("1-based rank of each image query (image to text, (N,)) and each text query (text to image, (M,)), "
+     "streamed over tiles.")
     if ties not in TIES: raise ValueError(f"unknown ties={ties!r}; valid: {', '.join(TIES)}")
-    assert 0 < image_chunk < 2**24 and 0 < text_chunk < 2**24, 'chunk sizes must be below 2**24 (counts are summed in float32)'
+    assert 0 < image_chunk < 2**24 and 0 < text_chunk < 2**24, \
+        'chunk sizes must be below 2**24 (counts are summed in float32)'
     N, M = len(image_embeds), len(text_embeds)
     check_relevant(relevant, N, M)
     image_chunk, text_chunk = min(image_chunk, N), min(text_chunk, M)
@@ -87,7 +90,8 @@ def retrieval_ranks(image_embeds:torch.Tensor, # (N, D) image embeddings (float3
         txt = text_embeds[t0:t1].float()
         for i0 in range(0, N, image_chunk):
             i1 = min(i0 + image_chunk, N)
-            S = torch.matmul(image_embeds[i0:i1].float(), txt.T, out=score_buf[:(i1 - i0) * (t1 - t0)].view(i1 - i0, t1 - t0))
+            S = torch.matmul(image_embeds[i0:i1].float(), txt.T,
+                             out=score_buf[:(i1 - i0) * (t1 - t0)].view(i1 - i0, t1 - t0))
             rows, cols = _relevant_in_tile(relevant, text_starts, t0, t1, i0, i1)
             pos = S[rows, cols]  # scores of the relevant pairs in this tile (read before S is overwritten)
             buf = count_buf[:S.numel()].view_as(S)
@@ -173,7 +177,8 @@ def checkpoint_hash(checkpoint): # a folder from `CLIP.save_pretrained`, or a .s
     "sha256 of a checkpoint's weights file."
     p = Path(checkpoint)
     if p.is_dir(): p = p / 'model.safetensors'
-    if not p.is_file(): raise FileNotFoundError(f"no weights at {p}; pass a folder written by CLIP.save_pretrained or a .safetensors file")
+    if not p.is_file(): raise FileNotFoundError(f"no weights at {p}; pass a folder written by CLIP.save_pretrained "
+                                                "or a .safetensors file")
     return file_sha256(p)
 
 def state_dict_hash(model):
@@ -226,7 +231,8 @@ class EmbeddingCache:
         p = self.path(key)
         if not p.is_file(): return None
         with safe_open(p, framework='pt', device='cpu') as f:
-            if (f.metadata() or {}).get('key') != key: raise ValueError(f'{p} does not hold key {key}: the cache folder is corrupt')
+            if (f.metadata() or {}).get('key') != key: raise ValueError(f'{p} does not hold key {key}: '
+                                                                        'the cache folder is corrupt')
         return load_file(p, device='cpu')
 
     def save(self, key:str, tensors:dict):
@@ -250,20 +256,23 @@ class EmbeddingCache:
 
 # %% ../nbs/10_retrieval.ipynb #91f3ba35
 def true_captions(dataset):
-    "i -> the captions that are true of item i: for Shapes all 8 templates filled for its objects, else its own captions."
+    ("i -> the captions that are true of item i: for Shapes all 8 templates filled for its objects, "
+     "else its own captions.")
     if isinstance(dataset, ShapesDataset): return lambda i: describe(dataset.layout(i).objects)
     return dataset.captions_of
 
 def caption_pairs(dataset, # anything with `captions_of(i)`
                   indices=None, # which items (default: all); image j of the result is item indices[j]
                   describes=None): # i -> captions true of item i; default `true_captions(dataset)`
-    "(distinct caption strings, (P, 2) long (image, text) pairs): each caption once, relevant to every image it is true of."
+    ("(distinct caption strings, (P, 2) long (image, text) pairs): "
+     "each caption once, relevant to every image it is true of.")
     indices = list(range(len(dataset)) if indices is None else indices)
     describes = describes or true_captions(dataset)
     column = {}
     for i in indices:
         for c in dataset.captions_of(i): column.setdefault(c, len(column))
-    pairs = {(j, column[c]) for j, i in enumerate(indices) for c in {*describes(i), *dataset.captions_of(i)} if c in column}
+    pairs = {(j, column[c]) for j, i in enumerate(indices) for c in {*describes(i), *dataset.captions_of(i)}
+             if c in column}
     return list(column), torch.tensor(sorted(pairs), dtype=torch.long).view(-1, 2)
 
 def retrieval_embeddings(model, dataset, indices=None, batch_size:int=128,
@@ -271,11 +280,13 @@ def retrieval_embeddings(model, dataset, indices=None, batch_size:int=128,
                          checkpoint=None): # the folder `model` was loaded from: its weights' hash keys the cache
     "(image embeds (N, D), text embeds (M, D), texts, relevant pairs (P, 2)) of a dataset, float32 on the CPU."
     texts, relevant = caption_pairs(dataset, indices)
-    compute = lambda: {'image_embeds': encode_images(model, dataset, indices, batch_size), 'text_embeds': encode_texts(model, texts)}
+    compute = lambda: {'image_embeds': encode_images(model, dataset, indices, batch_size),
+                       'text_embeds': encode_texts(model, texts)}
     if cache_dir is None: e = compute()
     else:
         fingerprint = checkpoint_hash(checkpoint) if checkpoint is not None else state_dict_hash(model)
-        e = EmbeddingCache(cache_dir).get_or_compute(embedding_cache_key(fingerprint, dataset_identity(dataset, indices)), compute)
+        e = EmbeddingCache(cache_dir).get_or_compute(
+            embedding_cache_key(fingerprint, dataset_identity(dataset, indices)), compute)
     return e['image_embeds'], e['text_embeds'], texts, relevant
 
 # %% ../nbs/10_retrieval.ipynb #d2a052c1
@@ -292,7 +303,8 @@ def retrieval_metrics(model, # a CLIP (anything with encode_image / encode_text)
 
 def shapes_retrieval(model, split:str='test', n:int=None, seed:int=0, **kwargs): # kwargs: see `retrieval_metrics`
     "`retrieval_metrics` on a Shapes split, rendered at the model's image size."
-    return retrieval_metrics(model, ShapesDataset(split, n=n, image_size=model.cfg.vision.image_size, seed=seed), **kwargs)
+    return retrieval_metrics(model, ShapesDataset(split, n=n, image_size=model.cfg.vision.image_size, seed=seed),
+                             **kwargs)
 
 # %% ../nbs/10_retrieval.ipynb #6e9c82cb
 def display_image(dataset, i:int):
@@ -310,7 +322,8 @@ def plot_text_query(query:str, images:list, scores:list, hits:list=None,
     for r, (ax, im, s, h) in enumerate(zip(axs[0], images, scores, hits)):
         ax.imshow(im); ax.set_xticks([]); ax.set_yticks([])
         ax.set_title(f'{r + 1}: {float(s):.2f}', fontsize=7, color='tab:orange' if h else 'black')
-        for side in ax.spines.values(): side.set_color('tab:orange' if h else 'lightgray'); side.set_linewidth(2.5 if h else 0.5)
+        for side in ax.spines.values():
+            side.set_color('tab:orange' if h else 'lightgray'); side.set_linewidth(2.5 if h else 0.5)
     fig.suptitle(f'"{query}"' + (f' ({note})' if note else ''), fontsize=8)
     fig.tight_layout()
     return fig

@@ -26,7 +26,8 @@ class ProjectionHead(nn.Module):
                  bias: bool = False,  # CLIP's projections have none
                 ):
         super().__init__()
-        if kind not in PROJECTIONS: raise ValueError(f"unknown projection kind {kind!r}; accepted: {', '.join(PROJECTIONS)}")
+        if kind not in PROJECTIONS: raise ValueError(f"unknown projection kind {kind!r}; "
+                                                     f"accepted: {', '.join(PROJECTIONS)}")
         if kind == 'linear' and hidden_dim is not None: raise ValueError("hidden_dim applies only to kind='mlp'")
         self.kind, self.in_dim, self.out_dim = kind, in_dim, out_dim
         self.drop = nn.Dropout(dropout)
@@ -76,9 +77,12 @@ class LogitScale(nn.Module):
 # %% ../nbs/05_similarity.ipynb #6f65659f
 def similarity_matrix(image_embeds: torch.Tensor,  # (B_img, D)
                       text_embeds: torch.Tensor,  # (B_txt, D)
-                      logit_scale: torch.Tensor | float = 1.0,  # the multiplier exp(t), e.g. `LogitScale()()`; 1 gives cosines
+                      # the multiplier exp(t), e.g. `LogitScale()()`; 1 gives cosines
+                      logit_scale: torch.Tensor | float = 1.0,
                      ) -> torch.Tensor:  # (B_img, B_txt) logits_per_image
     "Scaled cosine similarity of every image with every text."
-    assert image_embeds.ndim == 2 and text_embeds.ndim == 2, f"expected (B, D) inputs, got {tuple(image_embeds.shape)} and {tuple(text_embeds.shape)}"
-    assert image_embeds.shape[1] == text_embeds.shape[1], f"embedding sizes differ: {image_embeds.shape[1]} vs {text_embeds.shape[1]}"
+    assert image_embeds.ndim == 2 and text_embeds.ndim == 2, \
+        f"expected (B, D) inputs, got {tuple(image_embeds.shape)} and {tuple(text_embeds.shape)}"
+    assert image_embeds.shape[1] == text_embeds.shape[1], \
+        f"embedding sizes differ: {image_embeds.shape[1]} vs {text_embeds.shape[1]}"
     return logit_scale * l2_normalize(image_embeds) @ l2_normalize(text_embeds).T  # (B_img, B_txt)

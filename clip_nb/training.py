@@ -16,7 +16,8 @@ from safetensors.torch import load_file
 from fastcore.basics import patch
 from tqdm import tqdm
 from .core import Config, seed_everything, stable_seed, write_atomic, write_json_atomic
-from .data import ShapesDataset, CocoCaptions, CsvCaptions, TokenizingCollate, CAPTION_MODES, ImagePool, ItemRange
+from .data import (ShapesDataset, CocoCaptions, CsvCaptions, TokenizingCollate, CAPTION_MODES, ImagePool,
+                          ItemRange)
 from .losses import LOSSES, caption_ids, compute_loss
 from .clip import CLIP, CONFIG_NAME, PRESETS, WEIGHTS_NAME, get_preset
 
@@ -30,7 +31,8 @@ __all__ = ['MODES', 'LOCKED', 'PRECISIONS', 'DATASETS', 'RUN_FILES', 'TrainConfi
 
 # %% ../nbs/08_training.ipynb #57ba63a0
 MODES = ('full', 'locked_text', 'locked_image', 'heads_only')
-LOCKED = {'full': (), 'locked_text': ('text',), 'locked_image': ('vision',), 'heads_only': ('vision', 'text')}  # frozen towers
+LOCKED = {'full': (), 'locked_text': ('text',), 'locked_image': ('vision',),  # the towers each mode freezes
+          'heads_only': ('vision', 'text')}
 PRECISIONS = ('auto', 'no', 'bf16', 'fp16')
 DATASETS = ('shapes', 'coco', 'csv')
 
@@ -65,12 +67,12 @@ class TrainConfig(Config):
     lr_text: float | None = None  # text tower; None = lr
     lr_heads: float | None = None  # projections, temperature, SigLIP bias; None = lr
     weight_decay: float = 0.05  # AdamW decay of Linear/Conv weights; biases, norms, embeddings, temperature get none
-    betas: tuple[float, float] = (0.9, 0.98)  # AdamW betas (CLIP's 0.98: steadier with large, noisy contrastive batches)
+    betas: tuple[float, float] = (0.9, 0.98)  # AdamW betas (CLIP's 0.98: steadier with large, noisy batches)
     eps: float = 1e-6  # AdamW epsilon
     warmup: float = 0.05  # linear warm-up: a fraction of `steps` if below 1, else a number of steps
     min_lr_ratio: float = 0.0  # the cosine decays to lr x min_lr_ratio
     grad_clip: float | None = 1.0  # clip the global gradient norm at this value; None = no clipping
-    mixed_precision: str = 'auto'  # auto | no | bf16 | fp16 (GPU only); auto: bf16 where the hardware has it, else fp16 (GPU) / no (CPU)
+    mixed_precision: str = 'auto'  # auto | no | bf16 | fp16 (GPU); auto: bf16 where the hardware has it, else fp16 / no
     cpu: bool = False  # stay on the CPU even when a GPU is visible
     seed: int = 0  # seeds the model's initialisation and the order of the data
     joint_positives: bool = True  # identical captions in a batch are positives of each other, not negatives
@@ -87,9 +89,11 @@ class TrainConfig(Config):
                            ('train_caption', CAPTION_MODES), ('model', tuple(PRESETS)), ('loss', (None, *LOSSES))):
             if getattr(self, key) not in valid:
                 raise ValueError(f"{key} must be one of {', '.join(map(str, valid))}; got {getattr(self, key)!r}")
-        for key in ('steps', 'batch_size', 'eval_every', 'log_every', 'save_every', 'keep_last', 'val_size', 'test_size'):
+        for key in ('steps', 'batch_size', 'eval_every', 'log_every', 'save_every', 'keep_last', 'val_size',
+                    'test_size'):
             if getattr(self, key) < 1: raise ValueError(f"{key} must be a positive integer; got {getattr(self, key)}")
-        if self.dataset != 'shapes' and self.data_root is None: raise ValueError(f"dataset {self.dataset!r} needs data_root")
+        if self.dataset != 'shapes' and self.data_root is None:
+            raise ValueError(f"dataset {self.dataset!r} needs data_root")
         if not re.fullmatch(r'[\w.-]+', self.name) or self.name in ('.', '..'):
             raise ValueError(f"name must be a plain folder name (letters, digits, _ . -); got {self.name!r}")
         self.betas = tuple(self.betas)
@@ -175,15 +179,19 @@ def build_datasets(cfg: TrainConfig, image_size: int) -> dict:
     "{'train', 'val', 'test'}: the raw datasets of a config (Shapes splits, or COCO / CSV with held-out ranges)."
     n_held = cfg.val_size + cfg.test_size
     if cfg.dataset == 'shapes':
-        split = lambda s, n, caption='random': ShapesDataset(s, n=n, image_size=image_size, seed=cfg.data_seed, caption=caption)
+        split = lambda s, n, caption='random': ShapesDataset(s, n=n, image_size=image_size, seed=cfg.data_seed,
+                                                             caption=caption)
         return {'train': split('train', cfg.train_size, cfg.train_caption), 'val': split('val', cfg.val_size),
                 'test': split('test', cfg.test_size)}
     if cfg.dataset == 'coco':
-        train = CocoCaptions(cfg.data_root, 'train', image_size=image_size, seed=cfg.data_seed, caption=cfg.train_caption)
+        train = CocoCaptions(cfg.data_root, 'train', image_size=image_size, seed=cfg.data_seed,
+                             caption=cfg.train_caption)
         held = CocoCaptions(cfg.data_root, 'val', image_size=image_size, seed=cfg.data_seed)
     else:
-        if cfg.val_data is None: raise ValueError("dataset 'csv' needs val_data, the held-out CSV that val and test are cut from")
-        train = CsvCaptions(cfg.data_root, image_size=image_size, train=True, seed=cfg.data_seed, caption=cfg.train_caption)
+        if cfg.val_data is None:
+            raise ValueError("dataset 'csv' needs val_data, the held-out CSV that val and test are cut from")
+        train = CsvCaptions(cfg.data_root, image_size=image_size, train=True, seed=cfg.data_seed,
+                            caption=cfg.train_caption)
         held = CsvCaptions(cfg.val_data, image_size=image_size, seed=cfg.data_seed)
     if len(held) < n_held: raise ValueError(f"held-out set has {len(held)} items; val_size + test_size = {n_held}")
     train = train if cfg.train_size is None else ItemRange(train, 0, cfg.train_size)
@@ -223,7 +231,8 @@ class TextFeatureCache:
         "Encode `captions`, grouped by token count so that no batch needs padding."
         text = self.model.text
         by_length = collections.defaultdict(list)
-        for c, ids in zip(captions, text.tokenizer(captions, truncation=True, max_length=text.cfg.max_length)['input_ids']):
+        token_ids = text.tokenizer(captions, truncation=True, max_length=text.cfg.max_length)['input_ids']
+        for c, ids in zip(captions, token_ids):
             by_length[len(ids)].append((c, ids))
         for group in by_length.values():
             for j in range(0, len(group), self.batch_size):
@@ -253,8 +262,10 @@ def resolve_precision(precision: str, cpu: bool) -> str:
 def make_accelerator(cfg: TrainConfig) -> Accelerator:
     "An Accelerator for `cfg`: device, mixed precision, and a schedule counted in optimiser steps."
     cpu = cfg.cpu or not torch.cuda.is_available()
-    if cpu and cfg.mixed_precision == 'fp16': raise ValueError("mixed_precision 'fp16' needs a GPU; on the CPU use 'bf16' or 'no'")
-    return Accelerator(cpu=cpu, mixed_precision=resolve_precision(cfg.mixed_precision, cpu), step_scheduler_with_optimizer=False)
+    if cpu and cfg.mixed_precision == 'fp16':
+        raise ValueError("mixed_precision 'fp16' needs a GPU; on the CPU use 'bf16' or 'no'")
+    return Accelerator(cpu=cpu, mixed_precision=resolve_precision(cfg.mixed_precision, cpu),
+                       step_scheduler_with_optimizer=False)
 
 # %% ../nbs/08_training.ipynb #59ba618d
 class Checkpoints:
@@ -285,18 +296,20 @@ class Checkpoints:
 
 # %% ../nbs/08_training.ipynb #8f2a6c1d
 def find_checkpoint(path: str | Path,  # a run folder (runs/<name>) or a folder written by `CLIP.save_pretrained`
-                    which: str = 'latest',  # in a run folder: 'latest' (the last step) or 'best' (lowest validation loss)
+                    which: str = 'latest',  # in a run folder: 'latest' (last step) or 'best' (lowest validation loss)
                    ) -> Path:  # a folder that `CLIP.from_pretrained` loads
     "The save_pretrained folder of a run's latest or best weights, or `path` itself when it is one."
     p = Path(path)
     if which not in ('latest', 'best'): raise ValueError(f"which={which!r}; valid: latest, best")
     if (p / CONFIG_NAME).is_file(): return p
     if not (p / 'checkpoints').is_dir():
-        raise FileNotFoundError(f'{p} is neither a run folder (with checkpoints/) nor a checkpoint folder (with {CONFIG_NAME})')
+        raise FileNotFoundError(f'{p} is neither a run folder (with checkpoints/) '
+                                f'nor a checkpoint folder (with {CONFIG_NAME})')
     if which == 'best': folder = p / 'checkpoints' / 'best'
     else:
         latest = Checkpoints(p / 'checkpoints').latest()
-        if latest is None: raise FileNotFoundError(f"{p / 'checkpoints' / 'latest.json'} is missing: the run never finished a checkpoint")
+        if latest is None:
+            raise FileNotFoundError(f"{p / 'checkpoints' / 'latest.json'} is missing: no checkpoint was finished")
         folder = latest / 'model'
     if not (folder / CONFIG_NAME).is_file(): raise FileNotFoundError(f'no checkpoint at {folder}')
     return folder
@@ -329,7 +342,8 @@ class Trainer:
         self.cfg, self.t_start = cfg, time.time()
         self.acc = acc = accelerator or make_accelerator(cfg)
         self.run_dir = Path(cfg.output_dir) / cfg.name
-        self.ckpts = Checkpoints(self.run_dir / 'checkpoints', cfg.keep_last, acc.is_main_process, acc.wait_for_everyone)
+        self.ckpts = Checkpoints(self.run_dir / 'checkpoints', cfg.keep_last, acc.is_main_process,
+                                 acc.wait_for_everyone)
         self.callbacks = [ProgressLogger(), SaveBest(), *callbacks]
         if cfg.resume and self.ckpts.latest() is not None: check_same_config(cfg, self.run_dir)  # fail before any work
         seed_everything(cfg.seed)
@@ -353,12 +367,14 @@ def prepare(self: Trainer):
                TokenizingCollate(self.clip.text.tokenizer, max_length=self.clip.cfg.text.max_length))
     loaders = [make_loader(cfg, self.datasets[s], collate, size, train=s == 'train') for s in ('train', 'val', 'test')]
     self.sampler, self.train_items = loaders[0].sampler, loaders[0].dataset
-    if self.text_cache is not None and cfg.cache_images:  # every caption the pools can give, in large same-length batches
-        self.text_cache.add(sorted({c for dl in loaders for i in range(len(dl.dataset)) for c in dl.dataset.captions_of(i)}))
+    if self.text_cache is not None and cfg.cache_images:  # every caption the pools can give, in same-length batches
+        pools = [dl.dataset for dl in loaders]
+        self.text_cache.add(sorted({c for pool in pools for i in range(len(pool)) for c in pool.captions_of(i)}))
     opt = torch.optim.AdamW(param_groups(self.clip, cfg), lr=cfg.lr, betas=cfg.betas, eps=cfg.eps)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, partial(warmup_cosine, total=cfg.steps, warmup=warmup_steps(cfg),
                                                            min_ratio=cfg.min_lr_ratio))
-    self.model, self.opt, self.sched, self.train_dl, self.val_dl, self.test_dl = acc.prepare(self.clip, opt, sched, *loaders)
+    prepared = acc.prepare(self.clip, opt, sched, *loaders)
+    self.model, self.opt, self.sched, self.train_dl, self.val_dl, self.test_dl = prepared
     self.trainable = [p for p in self.clip.parameters() if p.requires_grad]
     acc.register_save_state_pre_hook(self.save_weights)
     acc.register_load_state_pre_hook(self.load_weights)
@@ -390,8 +406,10 @@ def clear_run(run_dir: Path):
 def check_same_config(cfg: TrainConfig, run_dir: Path):
     "Refuse to resume `run_dir` with a config that differs from the one it started with (resume and progress aside)."
     started = TrainConfig.from_yaml(run_dir / 'config.yaml')
-    changed = [k for k in TrainConfig.keys() if k not in ('resume', 'progress') and getattr(started, k) != getattr(cfg, k)]
-    if changed: raise ValueError(f"{run_dir} was started with other values of {', '.join(changed)}; resume with the same config")
+    changed = [k for k in TrainConfig.keys()
+               if k not in ('resume', 'progress') and getattr(started, k) != getattr(cfg, k)]
+    if changed:
+        raise ValueError(f"{run_dir} was started with other values of {', '.join(changed)}; resume with the same one")
 
 def read_jsonl(path: Path) -> list:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
@@ -410,7 +428,8 @@ def start_or_resume(self: Trainer):
         return
     acc.load_state(str(latest))
     state = json.loads((latest / 'trainer_state.json').read_text())
-    self.step, self.best, self.train_time, self.val = state['step'], state['best_val_loss'], state['train_time'], state['val']
+    self.step, self.best = state['step'], state['best_val_loss']
+    self.train_time, self.val = state['train_time'], state['val']
     self.history = [r for r in read_jsonl(self.run_dir / 'metrics.jsonl') if r['step'] <= self.step]
     if main: write_atomic(self.run_dir / 'metrics.jsonl', ''.join(json.dumps(r) + '\n' for r in self.history))
 
@@ -440,7 +459,8 @@ def precompute_image_features(self: Trainer) -> torch.Tensor:
 def inputs(self: Trainer, batch: dict, train: bool = True) -> dict:
     "What `CLIP.forward` takes in this mode: pixels or image features; token ids or cached text features."
     x = {}
-    if train and self.image_features is not None: x['image_features'] = self.image_features[batch['index'].to(self.acc.device)]
+    if train and self.image_features is not None:
+        x['image_features'] = self.image_features[batch['index'].to(self.acc.device)]
     else: x['pixel_values'] = batch['pixel_values']
     if self.text_cache is not None: x['text_features'] = self.text_cache(batch['captions'])
     else: x.update(input_ids=batch['input_ids'], attention_mask=batch['attention_mask'])
@@ -461,7 +481,8 @@ def check_finite(self: Trainer, loss: torch.Tensor):
     bad = (~torch.isfinite(loss.detach())).float()
     if self.acc.num_processes > 1: bad = self.acc.reduce(bad, 'sum')  # every process stops together
     if bad.item():
-        raise FloatingPointError(f"loss is {loss.item()} at step {self.step + 1}; the run stopped before updating the weights; "
+        raise FloatingPointError(f"loss is {loss.item()} at step {self.step + 1}; "
+                                 "the run stopped before updating the weights; "
                                  f"last good checkpoint: {self.ckpts.latest() or 'none (none was saved yet)'}")
 
 @patch
@@ -487,9 +508,11 @@ def evaluate(self: Trainer, loader) -> dict:
     for batch in loader:
         out = self.model(**self.inputs(batch, train=False))
         loss = self.loss_of(out, batch['captions'], gather=False)
-        hits = in_batch_hits(out.image_embeds.float(), out.text_embeds.float(), caption_ids(batch['captions']).to(self.acc.device))
+        ids = caption_ids(batch['captions']).to(self.acc.device)
+        hits = in_batch_hits(out.image_embeds.float(), out.text_embeds.float(), ids)
         n = len(batch['captions'])
-        sums += torch.stack([loss.float() * n, hits[0].float(), hits[1].float(), torch.tensor(float(n), device=sums.device)])
+        sums += torch.stack([loss.float() * n, hits[0].float(), hits[1].float(),
+                             torch.tensor(float(n), device=sums.device)])
     loss, i2t, t2i, n = self.acc.reduce(sums, 'sum').tolist()
     return {'loss': loss / n, 'i2t': i2t / n, 't2i': t2i / n}
 
@@ -522,7 +545,8 @@ def fit(self: Trainer) -> TrainResult:
             self.last_step_seconds = time.perf_counter() - t0; self.train_time += self.last_step_seconds
             self.callback('after_step')
             last = self.step == cfg.steps
-            if self.step % cfg.eval_every == 0 or last: self.val = self.evaluate(self.val_dl); self.callback('after_validate')
+            if self.step % cfg.eval_every == 0 or last:
+                self.val = self.evaluate(self.val_dl); self.callback('after_validate')
             if self.step % cfg.save_every == 0 or last: self.save()
             if last: break
             t0 = time.perf_counter()
@@ -539,7 +563,9 @@ def finish(self: Trainer) -> TrainResult:
     if self.acc.is_main_process:
         summary = {'step': self.step, 'val': self.val, 'test': self.test, 'pairs_per_s': pairs_per_s,
                    'train_time': self.train_time, 'wall_time': result.wall_time, 'processes': self.acc.num_processes,
-                   'checkpoint': str(self.ckpts.latest()), 'best': str(self.ckpts.root / 'best'), 'config': self.cfg.to_dict()}
+                   'precision': self.acc.mixed_precision,  # what mixed_precision 'auto' resolved to
+                   'checkpoint': str(self.ckpts.latest()), 'best': str(self.ckpts.root / 'best'),
+                   'config': self.cfg.to_dict()}
         write_json_atomic(self.run_dir / 'metrics.json', summary)
     self.result = result
     self.callback('after_fit')
@@ -567,18 +593,19 @@ class ProgressLogger(Callback):
         self.window.append(t.last_loss); self.seconds += t.last_step_seconds; self.bar.update(1)
         if t.step % t.cfg.log_every and t.step != t.cfg.steps: return
         loss = t.acc.reduce(torch.stack(self.window).mean(), 'mean').item()
-        pairs = len(self.window) * t.cfg.batch_size * t.acc.num_processes
-        lr = t.cfg.lr * warmup_cosine(t.step - 1, t.cfg.steps, warmup_steps(t.cfg), t.cfg.min_lr_ratio)  # of the last step
+        speed = len(self.window) * t.cfg.batch_size * t.acc.num_processes / max(self.seconds, 1e-9)  # pairs per second
+        lr = t.cfg.lr * warmup_cosine(t.step - 1, t.cfg.steps, warmup_steps(t.cfg), t.cfg.min_lr_ratio)  # last step's
         t.log({'step': t.step, 'split': 'train', 'loss': loss, 'lr': lr, 'logit_scale': t.clip.logit_scale().item(),
-               'pairs_per_s': pairs / max(self.seconds, 1e-9), 'time': time.time() - t.t_start})
-        self.bar.set_postfix(loss=f"{loss:.3f}", lr=f"{lr:.2e}", pairs_s=f"{pairs / max(self.seconds, 1e-9):.0f}", refresh=False)
+               'pairs_per_s': speed, 'time': time.time() - t.t_start})
+        self.bar.set_postfix(loss=f"{loss:.3f}", lr=f"{lr:.2e}", pairs_s=f"{speed:.0f}", refresh=False)
         self.window, self.seconds = [], 0.0
     def after_validate(self, t): t.log({'step': t.step, 'split': 'val', **t.val, 'time': time.time() - t.t_start})
     def after_fit(self, t):
         self.bar.close()
         if t.cfg.progress and t.acc.is_main_process:
             print(results_table({'val': t.val, 'test': t.test}))
-            print(f"{t.step} steps, {t.result.pairs_per_s:.0f} pairs/s, {t.result.wall_time:.0f} s; written to {t.run_dir}/")
+            r = t.result
+            print(f"{t.step} steps, {r.pairs_per_s:.0f} pairs/s, {r.wall_time:.0f} s; written to {t.run_dir}/")
 
 class SaveBest(Callback):
     "checkpoints/best/ (a save_pretrained folder) and best.json, whenever the validation loss improves."

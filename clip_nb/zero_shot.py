@@ -20,7 +20,8 @@ from .data import COLOURS, SHAPES, ShapesDataset
 def fill_template(template:str, # a sentence with one '{}' for the class name, e.g. 'a {} shape'
                   name:str): # the class name, e.g. 'orange'
     "The template with the class name in it, 'a' turned into 'an' before a vowel."
-    if template.count('{}') != 1: raise ValueError(f"a template needs exactly one '{{}}' for the class name; got {template!r}")
+    if template.count('{}') != 1: raise ValueError(f"a template needs exactly one '{{}}' for the class name; "
+                                                   f"got {template!r}")
     return re.sub(r'\b([Aa]) (?=[aeiou])', r'\1n ', template.format(name))
 
 def class_prompts(classnames:list, # C class names
@@ -29,8 +30,10 @@ def class_prompts(classnames:list, # C class names
     return [[fill_template(t, c) for t in templates] for c in classnames]
 
 # %% ../nbs/09_zero_shot.ipynb #88199d33
-SHAPE_TEMPLATES = ('a {}', 'there is a {}', 'a small {}', 'a large {}', 'a {} in the centre', 'a {} on the left', 'a {} at the top')
-COLOUR_TEMPLATES = ('something {}', 'a {} shape', 'there is something {}', 'a small {} shape', 'a large {} shape', 'a shape in {}')
+SHAPE_TEMPLATES = ('a {}', 'there is a {}', 'a small {}', 'a large {}', 'a {} in the centre', 'a {} on the left',
+                   'a {} at the top')
+COLOUR_TEMPLATES = ('something {}', 'a {} shape', 'there is something {}', 'a small {} shape', 'a large {} shape',
+                    'a shape in {}')
 PAIR_TEMPLATES = ('a {}', 'there is a {}', 'a small {}', 'a large {}', 'a {} in the centre', 'a {} on the left')
 SHAPE_BY_COLOUR = tuple(f'a {c} {{}}' for c in COLOURS)  # shape prompts averaged over all colours
 COLOUR_BY_SHAPE = tuple(f'a {{}} {s}' for s in SHAPES)   # colour prompts averaged over all shapes
@@ -58,7 +61,8 @@ def encode_images(model, # anything with `encode_image(pixel_values)`, e.g. `CLI
     subset = dataset if indices is None else Subset(dataset, list(indices))
     loader = DataLoader(subset, batch_size=batch_size, shuffle=False, num_workers=0, collate_fn=_stack_images)
     with evaluating(model):
-        out = [torch.nn.functional.normalize(model.encode_image(x.to(model_device(model))).float(), dim=-1).cpu() for x in loader]
+        out = [torch.nn.functional.normalize(model.encode_image(x.to(model_device(model))).float(), dim=-1).cpu()
+               for x in loader]
     return torch.cat(out) if out else torch.empty(0, 0)
 
 def encode_texts(model, # anything with `encode_text(list_of_strings)`
@@ -67,7 +71,8 @@ def encode_texts(model, # anything with `encode_text(list_of_strings)`
     "Normalised text embeddings (len(texts), D), float32 on the CPU; each distinct string is encoded once."
     unique = sorted(set(texts), key=len)  # similar lengths per batch: less padding
     with evaluating(model):
-        embeds = torch.cat([torch.nn.functional.normalize(model.encode_text(unique[b:b + batch_size]).float(), dim=-1).cpu()
+        embeds = torch.cat([torch.nn.functional.normalize(model.encode_text(unique[b:b + batch_size]).float(),
+                                                          dim=-1).cpu()
                             for b in range(0, len(unique), batch_size)])
     row = {t: i for i, t in enumerate(unique)}
     return embeds[torch.tensor([row[t] for t in texts], dtype=torch.long)]
@@ -108,7 +113,8 @@ def confusion_matrix(preds:torch.Tensor, # (N,) predicted class indices
                      targets:torch.Tensor, # (N,) true class indices
                      n_classes:int):
     "(C, C) counts: rows are true classes, columns predicted ones."
-    return torch.bincount(targets.long() * n_classes + preds.long(), minlength=n_classes ** 2).view(n_classes, n_classes)
+    return torch.bincount(targets.long() * n_classes + preds.long(),
+                          minlength=n_classes ** 2).view(n_classes, n_classes)
 
 def per_class_accuracy(cm:torch.Tensor): # (C, C) confusion matrix
     "Fraction of each true class predicted right (C,), nan where a class has no samples."
@@ -133,7 +139,8 @@ def average_precision(scores:torch.Tensor, # (N,) scores of one class over N sam
 def mean_average_precision(scores:torch.Tensor, # (N, C) class scores
                            targets:torch.Tensor): # (N, C) bool multi-hot
     "mAP over the classes with at least one positive, and the AP of every class (C,) (nan: no positive)."
-    ap = torch.tensor([average_precision(scores[:, c], targets[:, c]) for c in range(scores.shape[1])], dtype=torch.float64)
+    ap = torch.tensor([average_precision(scores[:, c], targets[:, c]) for c in range(scores.shape[1])],
+                      dtype=torch.float64)
     assert not ap.isnan().all(), 'no class has a positive sample'
     return ap[~ap.isnan()].mean().item(), ap
 

@@ -2,17 +2,16 @@
 
 Usage: `python tools/collect_results.py runs/shapes runs/shapes_seed1 runs/shapes_seed2`
 Each run folder needs metrics.json (written by clip_nb_train) and may hold time.txt (the output of `/usr/bin/time -v`)
-and stdout.txt (what the command printed). The first run's figures and printed output are copied to assets/;
+and stdout.txt (what the command printed). The first run's figures (its figures/ folder) and printed output are copied to assets/;
 assets/results.json gets every run's evaluation, wall time and peak memory.
 """
 import argparse, json, re, shutil
 from pathlib import Path
 
-from clip_nb.training import write_text_atomic
+from clip_nb.core import write_atomic
+from clip_nb.evaluate import FIGURES
 
 ROOT = Path(__file__).resolve().parent.parent
-FIGURES = ('curves.png', 'similarity.png', 'zero_shot_confusion.png', 'zero_shot_examples.png',
-           'retrieval_text_to_image.png', 'retrieval_image_to_text.png')
 
 
 def time_stats(path: Path) -> dict:
@@ -26,12 +25,23 @@ def time_stats(path: Path) -> dict:
     return {'wall_s': seconds, 'peak_rss_gib': int(rss.group(1)) / 2 ** 20 if rss else None}
 
 
+def machine() -> str:
+    "This machine's CPU model, core count and whether it computes bf16 natively (what mixed_precision 'auto' looks at)."
+    import os, platform
+    from clip_nb.training import cpu_has_bf16
+    info = Path('/proc/cpuinfo').read_text() if Path('/proc/cpuinfo').is_file() else ''
+    model = re.search(r'model name\s*:\s*(.*)', info)
+    return (f"{model.group(1).strip() if model else platform.processor()}, {os.cpu_count()} cores, "
+            f"{'native bf16 (AVX512-BF16/AMX)' if cpu_has_bf16() else 'no native bf16'}")
+
+
 def run_summary(run: Path) -> dict:
     m = json.loads((run / 'metrics.json').read_text())
     if 'eval' not in m or 'shapes' not in m['eval']:
         raise SystemExit(f'{run}/metrics.json has no Shapes evaluation: run clip_nb_train without --no_eval')
     return {'run': run.name, 'seed': m['config']['seed'], 'steps': m['step'], 'pairs_per_s': m['pairs_per_s'],
-            'test': m['test'], 'eval': m['eval']['shapes'], **time_stats(run / 'time.txt')}
+            'precision': m.get('precision', m['config']['mixed_precision']), 'test': m['test'], 'eval': m['eval']['shapes'],
+            'machine': machine(), **time_stats(run / 'time.txt')}
 
 
 def main():
@@ -41,9 +51,9 @@ def main():
     args = ap.parse_args()
     args.assets.mkdir(exist_ok=True)
     summaries = [run_summary(r) for r in args.runs]
-    for name in FIGURES: shutil.copyfile(args.runs[0] / name, args.assets / name)
+    for name in FIGURES: shutil.copyfile(args.runs[0] / 'figures' / name, args.assets / name)
     if (args.runs[0] / 'stdout.txt').is_file(): shutil.copyfile(args.runs[0] / 'stdout.txt', args.assets / 'shapes_run.txt')
-    write_text_atomic(args.assets / 'results.json', json.dumps(summaries, indent=1))
+    write_atomic(args.assets / 'results.json', json.dumps(summaries, indent=1))
     for s in summaries:
         print(f"{s['run']}: seed {s['seed']}, shape {s['eval']['zs_test_shape_top1']:.1%}, wall {s.get('wall_s')} s")
 
