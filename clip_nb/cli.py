@@ -9,7 +9,7 @@ __all__ = ['train_parser', 'parse_train_args', 'run_train', 'train_main', 'eval_
 import argparse, sys
 import torch
 from .training import TrainConfig, train
-from .evaluate import (N_ZERO_SHOT, N_RETRIEVAL, N_MIN_RETRIEVAL, evaluate_checkpoint, evaluate_run,
+from .evaluate import (N_ZERO_SHOT, N_RETRIEVAL, N_ATTENTION, N_MIN_RETRIEVAL, evaluate_checkpoint, evaluate_run,
                               evaluation_table)
 
 # %% ../nbs/13_cli.ipynb #1b2914b0
@@ -29,6 +29,8 @@ def train_parser() -> argparse.ArgumentParser:
         help=f'shapes: images per split for zero-shot (default {N_ZERO_SHOT})')
     add('--eval_retrieval', type=int, default=N_RETRIEVAL, metavar='N',
         help=f'held-out images for retrieval (default {N_RETRIEVAL})')
+    add('--eval_attention', type=int, default=N_ATTENTION, metavar='N',
+        help=f'shapes: test images for the attention pointing game (default {N_ATTENTION}; 0 skips it)')
     return parser
 
 def parse_train_args(argv: list) -> tuple:
@@ -44,7 +46,8 @@ def run_train(argv: list | None = None) -> tuple:
     "Parse clip_nb_train's arguments (default: sys.argv[1:]), train, then evaluate: (TrainResult, metrics or None)."
     cfg, opts = parse_train_args(sys.argv[1:] if argv is None else argv)
     result = train(cfg)
-    return result, evaluate_run(result, cfg, opts.eval_zero_shot, opts.eval_retrieval, evaluate=not opts.no_eval)
+    return result, evaluate_run(result, cfg, opts.eval_zero_shot, opts.eval_retrieval, evaluate=not opts.no_eval,
+                                n_attention=opts.eval_attention)
 
 def train_main(argv: list | None = None):
     "Console script `clip_nb_train` (returns None: a console script's return value becomes the exit status)."
@@ -71,6 +74,8 @@ def eval_parser() -> argparse.ArgumentParser:
     add('--out', help='the metrics JSON, merged under "eval" (default: metrics.json of the run folder, '
                       'else of the checkpoint folder)')
     add('--figures', metavar='DIR', help='shapes: also write the zero-shot and retrieval figures into DIR')
+    add('--n_attention', type=int, default=N_ATTENTION,
+        help=f'shapes: test images for the attention pointing game (default {N_ATTENTION}; 0 skips it)')
     return parser
 
 def run_eval(argv: list | None = None) -> dict:
@@ -79,7 +84,7 @@ def run_eval(argv: list | None = None) -> dict:
     a = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if a.dataset != 'shapes' and a.data_root is None: parser.error(f'--dataset {a.dataset} needs --data_root')
     try: key, metrics, out, folder = evaluate_checkpoint(a.checkpoint, a.which, a.dataset, a.data_root, a.split, a.n,
-                                                         a.n_zero_shot, a.device, a.out, a.figures)
+                                                         a.n_zero_shot, a.device, a.out, a.figures, a.n_attention)
     except (FileNotFoundError, ValueError) as e: parser.error(str(e).replace('n must', '--n must'))
     print(f'{key}, {folder}:'); print(evaluation_table(metrics)); print(f'written to {out}')
     return metrics

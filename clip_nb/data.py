@@ -461,27 +461,29 @@ def json_entries(data: dict, key: str, fields: tuple, path) -> list:
     return entries
 
 # %% ../nbs/01_data.ipynb #a6f10dc1
+def _annotations_by_image(data: dict, path, field: str,  # the annotation key to collect per image
+                          ref: str, known: dict, table: str) -> dict:  # a[ref] must be a key of `known` (from `table`)
+    "{image_id: [a[field], ...]} over the file's annotations, each checked to refer to a known entry."
+    out = {}
+    for j, a in enumerate(json_entries(data, 'annotations', ('image_id', field), path)):
+        if a[ref] not in known:
+            raise ValueError(f"{path}: annotations[{j}] refers to {ref} {a[ref]}, which is not in {table!r}")
+        out.setdefault(a['image_id'], []).append(a[field])
+    return out
+
 def read_coco_captions(path) -> tuple:
     "({image_id: file_name}, {image_id: [captions]}) from a COCO captions JSON file."
     data = read_json(path, 'COCO captions file', ('images', 'annotations'))
     files = {e['id']: e['file_name'] for e in json_entries(data, 'images', ('id', 'file_name'), path)}
-    captions = {}
-    for j, a in enumerate(json_entries(data, 'annotations', ('image_id', 'caption'), path)):
-        if a['image_id'] not in files:
-            raise ValueError(f"{path}: annotations[{j}] refers to image_id {a['image_id']}, which is not in 'images'")
-        captions.setdefault(a['image_id'], []).append(str(a['caption']).strip())
-    return files, captions
+    captions = _annotations_by_image(data, path, 'caption', 'image_id', files, 'images')
+    return files, {i: [str(c).strip() for c in cs] for i, cs in captions.items()}
 
 def read_coco_labels(path) -> tuple:
     "({category_id: name}, {image_id: set of category ids}) from a COCO instances JSON file."
     data = read_json(path, 'COCO instances file', ('categories', 'annotations'))
     categories = {c['id']: c['name'] for c in json_entries(data, 'categories', ('id', 'name'), path)}
-    labels = {}
-    for j, a in enumerate(json_entries(data, 'annotations', ('image_id', 'category_id'), path)):
-        if a['category_id'] not in categories:
-            raise ValueError(f"{path}: annotations[{j}] has category_id {a['category_id']}, not in 'categories'")
-        labels.setdefault(a['image_id'], set()).add(a['category_id'])
-    return categories, labels
+    labels = _annotations_by_image(data, path, 'category_id', 'category_id', categories, 'categories')
+    return categories, {i: set(ls) for i, ls in labels.items()}
 
 # %% ../nbs/01_data.ipynb #5b018c3b
 class CocoCaptions(ImageCaptions):

@@ -16,15 +16,16 @@ from .zero_shot import (shapes_zero_shot, shapes_classifiers, shapes_targets, en
                                confusion_matrix, plot_confusion, plot_top_predictions)
 from .retrieval import (retrieval_metrics, retrieval_embeddings, retrieval_metrics_from_embeddings, chunked_topk,
                                display_image, plot_text_query, plot_image_query)
+from .attention_maps import pointing_scores
 
 # %% auto #0
-__all__ = ['N_ZERO_SHOT', 'N_RETRIEVAL', 'N_MIN_RETRIEVAL', 'FIGURES', 'load_checkpoint', 'save_figure', 'plot_curves',
-           'plot_similarity', 'zero_shot_figures', 'retrieval_figures', 'shapes_evaluation', 'captions_evaluation',
-           'evaluation_table', 'merge_json', 'run_evaluation', 'default_out', 'eval_key', 'evaluate_checkpoint',
-           'evaluate_run']
+__all__ = ['N_ZERO_SHOT', 'N_RETRIEVAL', 'N_ATTENTION', 'N_MIN_RETRIEVAL', 'FIGURES', 'load_checkpoint', 'save_figure',
+           'plot_curves', 'plot_similarity', 'zero_shot_figures', 'retrieval_figures', 'shapes_evaluation',
+           'captions_evaluation', 'evaluation_table', 'attention_lines', 'merge_json', 'run_evaluation', 'default_out',
+           'eval_key', 'evaluate_checkpoint', 'evaluate_run']
 
 # %% ../nbs/12_evaluate.ipynb #cc29968a
-N_ZERO_SHOT, N_RETRIEVAL = 2000, 500  # default images per zero-shot split, and for retrieval
+N_ZERO_SHOT, N_RETRIEVAL, N_ATTENTION = 2000, 500, 500  # default images per zero-shot split, retrieval, pointing game
 N_MIN_RETRIEVAL = 10  # the fewest retrieval images accepted
 FIGURES = ('curves.png', 'similarity.png', 'zero_shot_confusion.png', 'zero_shot_examples.png',
            'retrieval_text_to_image.png', 'retrieval_image_to_text.png')  # what a run's figures/ folder holds
@@ -123,8 +124,9 @@ def shapes_evaluation(model,  # a CLIP
                       n_retrieval: int = N_RETRIEVAL,  # test images for retrieval (5 captions each)
                       templates: str = 'ensemble',  # zero-shot prompts: 'single', 'ensemble' or 'marginal'
                       seed: int = 0,  # which Shapes images
-                      figures_dir=None) -> dict:  # write the zero-shot and retrieval figures here
-    "Zero-shot shape and colour on the test and novel splits, retrieval both ways on the test split: {name: float}."
+                      figures_dir=None,  # write the zero-shot and retrieval figures here
+                      n_attention: int = N_ATTENTION) -> dict:  # test images for the pointing game (0: skip it)
+    "Zero-shot on the test and novel splits; retrieval both ways and the pointing game on the test split: {name: float}"
     classifiers = shapes_classifiers(model, templates, ('shape', 'colour'))
     size, out = model.cfg.vision.image_size, {}
     for split in ('test', 'novel'):
@@ -139,7 +141,9 @@ def shapes_evaluation(model,  # a CLIP
     if figures_dir is not None: retrieval_figures(ds, img, txt, texts, relevant, Path(figures_dir))
     ret = retrieval_metrics_from_embeddings(img, txt, relevant)
     sizes = {'ret_test_n_images': float(len(img)), 'ret_test_n_texts': float(len(txt))}
-    return out | {f'ret_test_{k}': v for k, v in ret.items()} | sizes
+    out |= {f'ret_test_{k}': v for k, v in ret.items()} | sizes
+    if n_attention: out |= {f'att_test_{k}': v for k, v in pointing_scores(model, n=n_attention, seed=seed).items()}
+    return out
 
 # %% ../nbs/12_evaluate.ipynb #0ec9e5e4
 def captions_evaluation(model, dataset, n: int = None, zero_shot: bool = True) -> dict:
@@ -165,7 +169,18 @@ def evaluation_table(m: dict) -> str:
     lines += [f"{'retrieval':<20}{'R@1':>8}{'R@5':>8}{'R@10':>8}{'medR':>8}  ({n})"]
     lines += [f"{name:<20}" + ''.join(f"{m[f'{p}{d}_R@{k}']:>8.1%}" for k in (1, 5, 10)) + f"{m[f'{p}{d}_medR']:>8.1f}"
               for name, d in (('image->text', 'i2t'), ('text->image', 't2i'))]
+    if 'att_test_pointing_rollout_one' in m: lines += attention_lines(m)
     return '\n'.join(lines)
+
+def attention_lines(m: dict) -> list:
+    "The pointing-game rows of the table: which method's maximum lands in which object, against random maps."
+    a = {k[len('att_test_'):]: v for k, v in m.items() if k.startswith('att_test_')}
+    return [f"{'pointing game':<20}{'method':>8}{'random':>8}  (max of the map inside the object)",
+            f"{'rollout, 1 object':<20}{a['pointing_rollout_one']:>8.1%}{a['pointing_random_one']:>8.1%}"
+            f"  ({int(a['n_one_object'])} images)",
+            f"{'relevance, named':<20}{a['pointing_relevance_named']:>8.1%}{a['pointing_random_named']:>8.1%}"
+            f"  ({int(a['n_two_object_queries'])} captions of two-object images)",
+            f"{'relevance, other':<20}{a['pointing_relevance_other']:>8.1%}{'':>8}  (the object not named)"]
 
 def merge_json(path: Path, key: str, entries: dict) -> dict:
     "Merge `entries` into the dict under `key` of the JSON object at `path` (created if missing), written atomically."
@@ -181,10 +196,12 @@ def run_evaluation(model,  # a CLIP
                    split: str = 'val',  # coco: which split's images and captions
                    n: int = None,  # retrieval: the first n items (shapes: default N_RETRIEVAL; coco/csv: default all)
                    n_zero_shot: int = N_ZERO_SHOT,  # shapes: images per split for zero-shot
-                   figures_dir=None) -> dict:  # shapes: write the figures here
+                   figures_dir=None,  # shapes: write the figures here
+                   n_attention: int = N_ATTENTION) -> dict:  # shapes: test images for the pointing game
     "The metrics of a model on one dataset, as `{name: float}` (`evaluation_table` prints them)."
     size = model.cfg.vision.image_size
-    if dataset == 'shapes': return shapes_evaluation(model, n_zero_shot, n or N_RETRIEVAL, figures_dir=figures_dir)
+    if dataset == 'shapes':
+        return shapes_evaluation(model, n_zero_shot, n or N_RETRIEVAL, figures_dir=figures_dir, n_attention=n_attention)
     if dataset not in ('coco', 'csv'): raise ValueError(f"unknown dataset {dataset!r}; valid: shapes, coco, csv")
     if data_root is None:
         raise ValueError(f"dataset {dataset!r} needs data_root (coco: the COCO-2017 folder; csv: the table)")
@@ -208,12 +225,13 @@ def evaluate_checkpoint(checkpoint,  # a run folder or a save_pretrained folder
                         which: str = 'latest', dataset: str = 'shapes', data_root=None, split: str = 'val',
                         n: int = None, n_zero_shot: int = N_ZERO_SHOT,  # see `run_evaluation`
                         device: str = 'cpu', out=None,  # metrics file; None: `default_out(checkpoint)`
-                        figures_dir=None) -> tuple:  # (key, metrics, the metrics file, the weights folder)
+                        figures_dir=None, n_attention: int = N_ATTENTION,
+                       ) -> tuple:  # (key, metrics, the metrics file, the weights folder)
     "Load, evaluate, and merge the result into a metrics file under 'eval' (what `clip_nb_eval` does)."
     if n is not None and n < N_MIN_RETRIEVAL: raise ValueError(f'n must be at least {N_MIN_RETRIEVAL}; got {n}')
     model, folder = load_checkpoint(checkpoint, which, device)
     t = time.time()
-    metrics = run_evaluation(model, dataset, data_root, split, n, n_zero_shot, figures_dir)
+    metrics = run_evaluation(model, dataset, data_root, split, n, n_zero_shot, figures_dir, n_attention)
     out = Path(out) if out else default_out(checkpoint)
     out.parent.mkdir(parents=True, exist_ok=True)
     key = eval_key(dataset, split, data_root, which, n)
@@ -222,7 +240,7 @@ def evaluate_checkpoint(checkpoint,  # a run folder or a save_pretrained folder
 
 # %% ../nbs/12_evaluate.ipynb #1870af7b
 def evaluate_run(result: TrainResult, cfg: TrainConfig, n_zero_shot: int = N_ZERO_SHOT, n_retrieval: int = N_RETRIEVAL,
-                 evaluate: bool = True) -> dict | None:
+                 evaluate: bool = True, n_attention: int = N_ATTENTION) -> dict | None:
     "The end of clip_nb_train on the main process: figures into figures/, evaluation into metrics.json's 'eval'."
     if not PartialState().is_main_process: return None
     t, model, figures = time.time(), result.model.eval(), result.run_dir / 'figures'
@@ -231,7 +249,8 @@ def evaluate_run(result: TrainResult, cfg: TrainConfig, n_zero_shot: int = N_ZER
     plot_similarity(model, held, n=min(8, len(held)), path=figures / 'similarity.png')
     if not evaluate: return None
     if cfg.dataset == 'shapes':
-        key, metrics = 'shapes', shapes_evaluation(model, n_zero_shot, n_retrieval, figures_dir=figures)
+        metrics = shapes_evaluation(model, n_zero_shot, n_retrieval, figures_dir=figures, n_attention=n_attention)
+        key = 'shapes'
     else:  # the held-out test range of chapter 8 (retrieval only: COCO's zero-shot needs the whole split)
         key = f"{cfg.dataset}/{Path(cfg.data_root if cfg.dataset == 'coco' else cfg.val_data).name}[test]"
         metrics = captions_evaluation(model, held, n=n_retrieval)

@@ -330,7 +330,8 @@ def _checkpoint_and_config(src, hf_config)->tuple[Mapping, object]:
 def _require_kind(hf_config, accepted:tuple, hint:str):
     "Refuse a checkpoint of the other layout early, with a pointer to the right function."
     kind = hf_config.get('model_type') if isinstance(hf_config, Mapping) else getattr(hf_config, 'model_type', None)
-    if kind not in accepted: raise ValueError(f"model_type {kind!r} does not fit here (accepted: {', '.join(accepted)}); {hint}")
+    if kind not in accepted:
+        raise ValueError(f"model_type {kind!r} does not fit here (accepted: {', '.join(accepted)}); {hint}")
 
 def load_converted(cfg:ViTConfig, sd:dict)->ViT:
     "A `ViT(cfg)` holding `sd`, with missing and unexpected keys reported by name."
