@@ -42,6 +42,7 @@ def parse_train_args(argv: list) -> tuple:
     try: return TrainConfig.from_yaml(args.config, overrides), args
     except (ValueError, TypeError, FileNotFoundError) as e: parser.error(str(e))
 
+# %% ../nbs/13_cli.ipynb #59339bcd
 def run_train(argv: list | None = None) -> tuple:
     "Parse clip_nb_train's arguments (default: sys.argv[1:]), train, then evaluate: (TrainResult, metrics or None)."
     cfg, opts = parse_train_args(sys.argv[1:] if argv is None else argv)
@@ -78,6 +79,7 @@ def eval_parser() -> argparse.ArgumentParser:
         help=f'shapes: test images for the attention pointing game (default {N_ATTENTION}; 0 skips it)')
     return parser
 
+# %% ../nbs/13_cli.ipynb #7d4a4191
 def run_eval(argv: list | None = None) -> dict:
     "Parse clip_nb_eval's arguments (default: sys.argv[1:]), evaluate, print the table; the metrics."
     parser = eval_parser()

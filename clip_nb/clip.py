@@ -124,6 +124,7 @@ def project_text(self: CLIP, features: torch.Tensor, normalize: bool = False) ->
     x = self.text_proj(features)
     return l2_normalize(x) if normalize else x
 
+# %% ../nbs/07_clip.ipynb #6a606535
 @patch
 def encode_text(self: CLIP,
                 texts_or_tokens,  # a list of strings, or a dict with input_ids (and attention_mask)

@@ -80,6 +80,7 @@ def _coerce_scalar(value, tp):
     elif tp is str and isinstance(value, str): return value
     raise TypeError
 
+# %% ../nbs/00_core.ipynb #4a1dea95
 def coerce(key: str,  # the config key, for the error message
            value,  # what YAML, JSON or the command line gave
            tp):  # the field's type annotation
@@ -143,6 +144,7 @@ def parse_overrides(args: list) -> dict:
         out[key] = value
     return out
 
+# %% ../nbs/00_core.ipynb #f7da2d71
 def _from_yaml(cls, path: str | Path | None = None,  # a YAML mapping of the config's keys; None = the defaults
                overrides: dict | list | None = None):  # {key: value}, or command-line words ['--lr', '5e-4']
     "Load a config file, then apply overrides; unknown keys and wrong types are errors."

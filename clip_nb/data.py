@@ -334,6 +334,7 @@ class TransformedImages(Dataset):
         view = copy.copy(self); view.transform = transform
         return view
 
+# %% ../nbs/01_data.ipynb #b6b6a811
 class ShapesDataset(TransformedImages):
     "Shapes: generated image-caption pairs with ground truth; item i of a split is the same on every call and machine."
     def __init__(self, split: str = 'train', n: int | None = None, image_size: int = 64, seed: int = 0,
@@ -398,6 +399,7 @@ class TokenizingCollate:
 # %% ../nbs/01_data.ipynb #ea4502a7
 IMAGE_ERRORS = (OSError, ValueError, SyntaxError, Image.DecompressionBombError)  # what PIL raises on bad image files
 
+# %% ../nbs/01_data.ipynb #1f650f5a
 class ImageCaptions(TransformedImages):
     "Image files with one or more captions each, one item per image. Unreadable images are skipped and counted."
     def __init__(self, paths: list, captions: list, transform, caption: str = 'random', seed: int = 0):
@@ -545,6 +547,7 @@ def read_caption_table(path, sep: str | None = None,  # None: '\t' for .tsv, ','
     if not captions: raise ValueError(f'{path} has a header but no rows; expected one row per (image, caption) pair')
     return [path.parent / f for f in captions], list(captions.values())  # an absolute filepath stays absolute
 
+# %% ../nbs/01_data.ipynb #1fddb65f
 class CsvCaptions(ImageCaptions):
     "Images and captions listed in a CSV/TSV table (open_clip's format), one item per image."
     def __init__(self, path, sep: str | None = None, image_key: str = 'filepath', caption_key: str = 'caption',

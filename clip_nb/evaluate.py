@@ -154,6 +154,7 @@ def captions_evaluation(model, dataset, n: int = None, zero_shot: bool = True) -
         out |= {f'zs_{k}': v for k, v in coco_zero_shot(model, dataset).items()}
     return out
 
+# %% ../nbs/12_evaluate.ipynb #da3ddb51
 def evaluation_table(m: dict) -> str:
     "A plain-text table of `shapes_evaluation` / `captions_evaluation` results."
     lines = []
@@ -182,6 +183,7 @@ def attention_lines(m: dict) -> list:
             f"  ({int(a['n_two_object_queries'])} captions of two-object images)",
             f"{'relevance, other':<20}{a['pointing_relevance_other']:>8.1%}{'':>8}  (the object not named)"]
 
+# %% ../nbs/12_evaluate.ipynb #113b6978
 def merge_json(path: Path, key: str, entries: dict) -> dict:
     "Merge `entries` into the dict under `key` of the JSON object at `path` (created if missing), written atomically."
     obj = json.loads(path.read_text()) if path.is_file() else {}

@@ -607,6 +607,7 @@ class ProgressLogger(Callback):
             r = t.result
             print(f"{t.step} steps, {r.pairs_per_s:.0f} pairs/s, {r.wall_time:.0f} s; written to {t.run_dir}/")
 
+# %% ../nbs/08_training.ipynb #cf5b5119
 class SaveBest(Callback):
     "checkpoints/best/ (a save_pretrained folder) and best.json, whenever the validation loss improves."
     def after_validate(self, t):
