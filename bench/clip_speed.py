@@ -46,7 +46,7 @@ def main():
     def full(explicit):
         with torch.no_grad():
             if not explicit: return model(px, **tok)
-            with attn_implementation(model.text.model, 'eager'):
+            with attn_implementation(model.text.model, 'eager', model.text.fused_impl):
                 model.vision(px, output_attentions=True)
                 return model.text(**tok, output_attentions=True)
 

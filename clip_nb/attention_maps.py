@@ -10,6 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+from .core import evaluating
 from .data import ShapesDataset, denormalize, image_transforms
 from .similarity import l2_normalize
 
@@ -238,10 +239,11 @@ def hit_maps(model:nn.Module, # a CLIP
     "Where each image of a batch answers one query: a map per image, ready to overlay."
     if method not in MAP_METHODS: raise ValueError(f"unknown method {method!r}; accepted: {', '.join(MAP_METHODS)}")
     px = _model_images(model, images)
-    if method == 'relevance':
-        with torch.no_grad(): t = model.encode_text([query_text], normalize=True)  # (1, E)
-        maps = caption_relevance(model, px, t.expand(len(px), -1))
-    else: maps = (image_rollout if method == 'rollout' else image_flow)(model, px, **kwargs)
+    with evaluating(model, grad=True):  # no dropout; relevance differentiates the similarity
+        if method == 'relevance':
+            with torch.no_grad(): t = model.encode_text([query_text], normalize=True)  # (1, E)
+            maps = caption_relevance(model, px, t.expand(len(px), -1))
+        else: maps = (image_rollout if method == 'rollout' else image_flow)(model, px, **kwargs)
     return maps / maps.flatten(1).amax(1).clamp_min(1e-12)[:, None, None]
 
 # %% ../nbs/11_attention_maps.ipynb #090fbd46
@@ -405,7 +407,7 @@ def deletion_insertion(model:nn.Module, # a CLIP
     h, w = maps.shape[-2:]
     rank = maps.flatten(1).argsort(1, descending=True).argsort(1).view(Q, 1, h, w)  # 0 = the most relevant
     curves = ([], [])
-    with torch.no_grad():
+    with evaluating(model):
         for c in torch.linspace(0, h * w, steps).round():
             shown = (rank < c).repeat_interleave(H // h, 2).repeat_interleave(W // w, 3)  # (Q, 1, H, W)
             for curve, x in zip(curves, (pixel_values * ~shown, pixel_values * shown)):
@@ -427,13 +429,16 @@ def pointing_scores(model:nn.Module, # a CLIP
                     batch_size:int=256,
                    )->dict[str, float]:
     "Pointing game on Shapes: rollout on one-object images, caption relevance on two-object ones, random maps."
+    if n < 1: raise ValueError(f"n must be a positive number of images; got {n}")
     vision = vision_tower(model)
     q = shapes_queries(n, image_size or vision.cfg.image_size, vision.cfg.patch_size, split, seed)
     one, two = q.n_objects == 1, q.n_objects == 2
-    rollout_maps = query_maps(model, q, 'rollout', one, batch_size=batch_size)
-    relevance_maps = query_maps(model, q, 'relevance', two, batch_size=batch_size)
+    with evaluating(model, grad=True):  # no dropout; relevance differentiates the similarity
+        maps = lambda method, which: (query_maps(model, q, method, which, batch_size=batch_size) if which.any() else
+                                      torch.zeros(0, *q.cover.shape[-2:]))  # no such image among the first n
+        rollout_maps, relevance_maps = maps('rollout', one), maps('relevance', two)
     random_maps = query_maps(model, q, 'random', seed=seed)
-    hit = lambda maps, cover: pointing_hits(maps, cover).mean().item()
+    hit = lambda maps, cover: pointing_hits(maps, cover).float().mean().item()  # NaN when there is no such query
     return {'pointing_rollout_one': hit(rollout_maps, q.cover[one]),
             'pointing_random_one': hit(random_maps[one], q.cover[one]),
             'pointing_relevance_named': hit(relevance_maps, q.cover[two]),

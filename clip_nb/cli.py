@@ -9,7 +9,7 @@ __all__ = ['train_parser', 'parse_train_args', 'run_train', 'train_main', 'eval_
 import argparse, sys
 import torch
 from .training import TrainConfig, train
-from .evaluate import (N_ZERO_SHOT, N_RETRIEVAL, N_ATTENTION, N_MIN_RETRIEVAL, evaluate_checkpoint, evaluate_run,
+from .evaluate import (N_ZERO_SHOT, N_RETRIEVAL, N_ATTENTION, check_sizes, evaluate_checkpoint, evaluate_run,
                               evaluation_table)
 
 # %% ../nbs/13_cli.ipynb #1b2914b0
@@ -37,9 +37,9 @@ def parse_train_args(argv: list) -> tuple:
     "(TrainConfig, evaluation options) of `clip_nb_train argv...`; a bad key or value exits with status 2 and why."
     parser = train_parser()
     args, overrides = parser.parse_known_args(argv)
-    if args.eval_retrieval < N_MIN_RETRIEVAL:
-        parser.error(f'--eval_retrieval must be at least {N_MIN_RETRIEVAL}; got {args.eval_retrieval}')
-    try: return TrainConfig.from_yaml(args.config, overrides), args
+    try:
+        check_sizes(n_zero_shot=args.eval_zero_shot, n_retrieval=args.eval_retrieval, n_attention=args.eval_attention)
+        return TrainConfig.from_yaml(args.config, overrides), args
     except (ValueError, TypeError, FileNotFoundError) as e: parser.error(str(e))
 
 # %% ../nbs/13_cli.ipynb #59339bcd
@@ -87,7 +87,7 @@ def run_eval(argv: list | None = None) -> dict:
     if a.dataset != 'shapes' and a.data_root is None: parser.error(f'--dataset {a.dataset} needs --data_root')
     try: key, metrics, out, folder = evaluate_checkpoint(a.checkpoint, a.which, a.dataset, a.data_root, a.split, a.n,
                                                          a.n_zero_shot, a.device, a.out, a.figures, a.n_attention)
-    except (FileNotFoundError, ValueError) as e: parser.error(str(e).replace('n must', '--n must'))
+    except (FileNotFoundError, ValueError) as e: parser.error(str(e))
     print(f'{key}, {folder}:'); print(evaluation_table(metrics)); print(f'written to {out}')
     return metrics
 

@@ -253,7 +253,7 @@ def forward_flops(model: CLIP, text_len: int = 32) -> dict:
                      device=model.device)
     ids = torch.ones(1, text_len, dtype=torch.long, device=model.device)
     counts = {}
-    with torch.no_grad(), attn_implementation(model.text.model, 'eager'):
+    with torch.no_grad(), attn_implementation(model.text.model, 'eager', model.text.fused_impl):
         for name, run in [('vision', lambda: model.vision(px, output_attentions=True)),
                           ('text', lambda: model.text(ids, torch.ones_like(ids))),
                           ('heads', lambda: (model.image_proj(torch.zeros(1, model.vision.width, device=model.device)),

@@ -13,7 +13,7 @@ import yaml
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['atomic_path', 'write_atomic', 'write_json_atomic', 'write_dir_atomic', 'type_name', 'coerce', 'Config',
+__all__ = ['atomic_path', 'write_atomic', 'write_json_atomic', 'publish_dir', 'write_dir_atomic', 'type_name', 'coerce', 'Config',
            'parse_overrides', 'seed_everything', 'stable_seed', 'evaluating', 'rank_and_world']
 
 # %% ../nbs/00_core.ipynb #c0a1e007
@@ -40,23 +40,31 @@ def write_json_atomic(path: str | Path, obj) -> Path:
     return write_atomic(path, json.dumps(obj, indent=1))
 
 # %% ../nbs/00_core.ipynb #c0a1e011
+def publish_dir(tmp: str | Path,  # a complete folder, written under a temporary name
+                dest: str | Path) -> Path:  # the folder it replaces (or creates)
+    "Rename `tmp` to `dest`, moving an existing `dest` aside first and deleting it only once `tmp` is in place."
+    tmp, dest = Path(tmp), Path(dest)
+    old = dest.parent / f'.{dest.name}.old-{uuid.uuid4().hex[:8]}'
+    if dest.exists(): dest.rename(old)  # a directory cannot be os.replace'd onto a non-empty one
+    try: tmp.rename(dest)
+    except BaseException:
+        if old.exists(): old.rename(dest)  # put the old folder back
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    return dest
+
 def write_dir_atomic(dest: str | Path,  # the folder to (re)place
                      write,  # callable(tmp_folder: Path) that writes the folder's files
                     ) -> Path:
-    "Write a folder under a temporary name beside `dest`, then swap it into place."
+    "Write a folder under a temporary name beside `dest`, then publish it in place of the old one."
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.parent / f'.{dest.name}.tmp-{uuid.uuid4().hex[:8]}'
-    old = dest.parent / f'.{dest.name}.old-{uuid.uuid4().hex[:8]}'
     try:
         tmp.mkdir()
         write(tmp)
-        if dest.exists(): dest.rename(old)  # a directory cannot be os.replace'd onto a non-empty one
-        tmp.rename(dest)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
-    return dest
+        return publish_dir(tmp, dest)
+    finally: shutil.rmtree(tmp, ignore_errors=True)
 
 # %% ../nbs/00_core.ipynb #c0a1e014
 _BOOLS = {'true': True, 'yes': True, '1': True, 'on': True, 'false': False, 'no': False, '0': False, 'off': False}
@@ -185,12 +193,13 @@ def stable_seed(*parts) -> int:
 
 # %% ../nbs/00_core.ipynb #c0a1e029
 @contextlib.contextmanager
-def evaluating(model: torch.nn.Module):
-    "Eval mode and no gradients inside the block; the model's previous mode afterwards."
+def evaluating(model: torch.nn.Module,
+               grad: bool = False):  # keep gradients on (explanations that differentiate the output need them)
+    "Eval mode (and, unless `grad`, no gradients) inside the block; the model's previous mode afterwards."
     was_training = model.training
     model.eval()
     try:
-        with torch.no_grad(): yield model
+        with torch.set_grad_enabled(grad): yield model
     finally: model.train(was_training)
 
 def rank_and_world() -> tuple:  # (rank, world_size); (0, 1) when torch.distributed is not initialised

@@ -11,7 +11,7 @@ from accelerate import PartialState
 from .core import atomic_path, evaluating, write_json_atomic
 from .clip import CLIP
 from .data import ShapesDataset, CocoCaptions, CsvCaptions, SHAPES, COLOURS, denormalize
-from .training import TrainConfig, TrainResult, build_datasets, find_checkpoint
+from .training import TrainConfig, TrainResult, build_datasets, find_checkpoint, run_folder
 from .zero_shot import (shapes_zero_shot, shapes_classifiers, shapes_targets, encode_images, coco_zero_shot,
                                confusion_matrix, plot_confusion, plot_top_predictions)
 from .retrieval import (retrieval_metrics, retrieval_embeddings, retrieval_metrics_from_embeddings, chunked_topk,
@@ -19,14 +19,21 @@ from .retrieval import (retrieval_metrics, retrieval_embeddings, retrieval_metri
 from .attention_maps import pointing_scores
 
 # %% auto #0
-__all__ = ['N_ZERO_SHOT', 'N_RETRIEVAL', 'N_ATTENTION', 'N_MIN_RETRIEVAL', 'FIGURES', 'load_checkpoint', 'save_figure',
-           'plot_curves', 'plot_similarity', 'zero_shot_figures', 'retrieval_figures', 'shapes_evaluation',
-           'captions_evaluation', 'evaluation_table', 'attention_lines', 'merge_json', 'run_evaluation', 'default_out',
-           'eval_key', 'evaluate_checkpoint', 'evaluate_run']
+__all__ = ['N_ZERO_SHOT', 'N_RETRIEVAL', 'N_ATTENTION', 'N_MIN_RETRIEVAL', 'FIGURES', 'check_sizes', 'load_checkpoint',
+           'save_figure', 'plot_curves', 'plot_similarity', 'zero_shot_figures', 'retrieval_figures',
+           'shapes_evaluation', 'captions_evaluation', 'evaluation_table', 'attention_lines', 'merge_json',
+           'run_evaluation', 'default_out', 'eval_key', 'evaluate_checkpoint', 'evaluate_run']
 
 # %% ../nbs/12_evaluate.ipynb #cc29968a
 N_ZERO_SHOT, N_RETRIEVAL, N_ATTENTION = 2000, 500, 500  # default images per zero-shot split, retrieval, pointing game
 N_MIN_RETRIEVAL = 10  # the fewest retrieval images accepted
+
+def check_sizes(**sizes):
+    "Refuse evaluation sizes that cannot give a number: each named size against the least it accepts."
+    least = {'n_zero_shot': (1, ''), 'n_retrieval': (N_MIN_RETRIEVAL, ''), 'n': (N_MIN_RETRIEVAL, ''),
+             'n_attention': (0, ' (0 skips it)')}
+    for name, n in sizes.items():
+        if n < least[name][0]: raise ValueError(f'{name} must be at least {least[name][0]}{least[name][1]}; got {n}')
 FIGURES = ('curves.png', 'similarity.png', 'zero_shot_confusion.png', 'zero_shot_examples.png',
            'retrieval_text_to_image.png', 'retrieval_image_to_text.png')  # what a run's figures/ folder holds
 
@@ -127,6 +134,7 @@ def shapes_evaluation(model,  # a CLIP
                       figures_dir=None,  # write the zero-shot and retrieval figures here
                       n_attention: int = N_ATTENTION) -> dict:  # test images for the pointing game (0: skip it)
     "Zero-shot on the test and novel splits; retrieval both ways and the pointing game on the test split: {name: float}"
+    check_sizes(n_zero_shot=n_zero_shot, n_retrieval=n_retrieval, n_attention=n_attention)
     classifiers = shapes_classifiers(model, templates, ('shape', 'colour'))
     size, out = model.cfg.vision.image_size, {}
     for split in ('test', 'novel'):
@@ -214,9 +222,7 @@ def run_evaluation(model,  # a CLIP
 # %% ../nbs/12_evaluate.ipynb #5a6b7c8d
 def default_out(checkpoint) -> Path:
     "metrics.json of a checkpoint's run folder (never inside checkpoints/, which training rewrites), else beside it."
-    p = Path(checkpoint).resolve()
-    run = next((q.parent for q in (p, *p.parents) if q.name == 'checkpoints'), p)
-    return run / 'metrics.json'
+    return (run_folder(checkpoint) or Path(checkpoint).resolve()) / 'metrics.json'
 
 def eval_key(dataset: str = 'shapes', split: str = 'val', data_root=None, which: str = 'latest', n: int = None) -> str:
     "The name an evaluation is filed under in metrics.json: dataset, and which weights and sizes when not the defaults."
@@ -230,7 +236,7 @@ def evaluate_checkpoint(checkpoint,  # a run folder or a save_pretrained folder
                         figures_dir=None, n_attention: int = N_ATTENTION,
                        ) -> tuple:  # (key, metrics, the metrics file, the weights folder)
     "Load, evaluate, and merge the result into a metrics file under 'eval' (what `clip_nb_eval` does)."
-    if n is not None and n < N_MIN_RETRIEVAL: raise ValueError(f'n must be at least {N_MIN_RETRIEVAL}; got {n}')
+    check_sizes(n_zero_shot=n_zero_shot, n_attention=n_attention, **({} if n is None else {'n': n}))
     model, folder = load_checkpoint(checkpoint, which, device)
     t = time.time()
     metrics = run_evaluation(model, dataset, data_root, split, n, n_zero_shot, figures_dir, n_attention)

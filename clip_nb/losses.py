@@ -146,7 +146,7 @@ def siglip_local_loss(image_embeds:torch.Tensor, # (n, D) this process's L2-norm
         raise ValueError("the 'siglip' loss needs logit_bias (a learnable scalar, paper init -10); got None")
     all_texts = gather_with_grad(text_embeds) if gather else text_embeds  # (N, D)
     labels = (_partner_columns(len(image_embeds), image_embeds.device, gather) if ids is None
-              else positive_targets(ids, gather))
+              else positive_targets(ids.to(image_embeds.device), gather))
     return siglip_loss(image_embeds, all_texts, logit_scale, logit_bias, labels)
 
 # %% ../nbs/06_losses.ipynb #3cd97b73

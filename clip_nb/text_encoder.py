@@ -18,7 +18,7 @@ from .core import Config
 
 # %% auto #0
 __all__ = ['POOLINGS', 'default_text_model_path', 'default_tokenizer', 'TextConfig', 'masked_mean', 'pool_tokens',
-           'attn_implementation', 'TextOutput', 'TextEncoder']
+           'fused_attention', 'attn_implementation', 'TextOutput', 'TextEncoder']
 
 # %% ../nbs/04_text_encoder.ipynb #ea0d7bce
 POOLINGS = ('mean', 'cls', 'pooler')
@@ -78,22 +78,24 @@ def pool_tokens(tokens: torch.Tensor,  # (B, L, D) token states
     raise ValueError(f"unknown pooling {pooling!r}; accepted: {', '.join(POOLINGS)}")
 
 # %% ../nbs/04_text_encoder.ipynb #912e6387
-def _set_attn_implementation(model: nn.Module, impl: str):
-    if hasattr(model, 'set_attn_implementation'): model.set_attn_implementation(impl)
-    else: model.config._attn_implementation = impl
+def fused_attention(model: nn.Module) -> str:  # a transformers PreTrainedModel
+    "Put `model` on fused SDPA attention where it has it; the implementation it now runs: sdpa, eager or default."
+    if not hasattr(model, 'set_attn_implementation'): return 'default'  # an old transformers: leave it as loaded
+    try: model.set_attn_implementation('sdpa'); return 'sdpa'
+    except (ValueError, ImportError): model.set_attn_implementation('eager'); return 'eager'  # no SDPA kernel
 
 @contextlib.contextmanager
 def attn_implementation(model: nn.Module,  # a transformers PreTrainedModel
                         impl: str = 'eager',  # 'eager' returns attention probabilities, 'sdpa' is fused
+                        restore: str = 'sdpa',  # the implementation to go back to (`fused_attention`'s answer)
                        ):
-    "Run `model` with attention implementation `impl` inside the `with` block, restoring the previous one after."
-    old = getattr(model.config, '_attn_implementation', None)
-    if old == impl or old is None:
-        yield model
-        return
-    _set_attn_implementation(model, impl)
+    "Run `model` with attention implementation `impl` inside the `with` block, and with `restore` after it."
+    if not hasattr(model, 'set_attn_implementation'):
+        raise RuntimeError(f"{type(model).__name__} cannot switch its attention implementation: attention maps need a "
+                           "transformers version with `set_attn_implementation` (5.x has it)")
+    model.set_attn_implementation(impl)
     try: yield model
-    finally: _set_attn_implementation(model, old)
+    finally: model.set_attn_implementation(restore)
 
 @contextlib.contextmanager
 def _quiet_loading():
@@ -129,6 +131,7 @@ class TextEncoder(nn.Module):
         assert hasattr(model.config, 'hidden_size'), f"{type(model).__name__}.config has no hidden_size"
         self.model, self.tokenizer = model, tokenizer
         self.width = model.config.hidden_size
+        self.fused_impl = fused_attention(model)  # what forward runs unless attention maps are asked for
         self.set_frozen(self.cfg.freeze)
         self.eval()  # like `from_pretrained`: start in eval mode; the training loop calls `.train()`
 
@@ -168,7 +171,8 @@ def forward(self: TextEncoder,
            ) -> TextOutput:
     "Pooled vectors, token states and (if asked) attention maps for a batch of token ids."
     if attention_mask is None: attention_mask = torch.ones_like(input_ids)
-    ctx = attn_implementation(self.model, 'eager') if output_attentions else contextlib.nullcontext()
+    maps = attn_implementation(self.model, 'eager', self.fused_impl)
+    ctx = maps if output_attentions else contextlib.nullcontext()
     with ctx: out = self.model(input_ids=input_ids, attention_mask=attention_mask, output_attentions=output_attentions)
     tokens = out.last_hidden_state  # (B, L, width)
     pooled = pool_tokens(tokens, attention_mask, self.cfg.pooling, getattr(out, 'pooler_output', None))

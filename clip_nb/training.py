@@ -15,7 +15,7 @@ from accelerate import Accelerator
 from safetensors.torch import load_file
 from fastcore.basics import patch
 from tqdm import tqdm
-from .core import Config, seed_everything, stable_seed, write_atomic, write_json_atomic
+from .core import Config, publish_dir, seed_everything, stable_seed, write_atomic, write_json_atomic
 from .data import (ShapesDataset, CocoCaptions, CsvCaptions, TokenizingCollate, CAPTION_MODES, ImagePool,
                           ItemRange)
 from .losses import LOSSES, caption_ids, compute_loss
@@ -25,9 +25,9 @@ from .clip import CLIP, CONFIG_NAME, PRESETS, WEIGHTS_NAME, get_preset
 __all__ = ['MODES', 'LOCKED', 'PRECISIONS', 'DATASETS', 'RUN_FILES', 'TrainConfig', 'warmup_cosine', 'warmup_steps',
            'lock_towers', 'train_mode', 'build_model', 'tower_of', 'param_groups', 'EpochSampler', 'SeededItems',
            'build_datasets', 'caption_collate', 'make_loader', 'TextFeatureCache', 'in_batch_hits', 'cpu_has_bf16',
-           'resolve_precision', 'make_accelerator', 'Checkpoints', 'find_checkpoint', 'Callback', 'TrainResult',
-           'Trainer', 'clear_run', 'check_same_config', 'read_jsonl', 'train', 'results_table', 'ProgressLogger',
-           'SaveBest']
+           'resolve_precision', 'make_accelerator', 'Checkpoints', 'find_checkpoint', 'run_folder', 'Callback',
+           'TrainResult', 'Trainer', 'clear_run', 'check_same_config', 'read_jsonl', 'train', 'results_table',
+           'ProgressLogger', 'SaveBest']
 
 # %% ../nbs/08_training.ipynb #57ba63a0
 MODES = ('full', 'locked_text', 'locked_image', 'heads_only')
@@ -210,7 +210,8 @@ def make_loader(cfg: TrainConfig, ds: Dataset, collate, image_size: int, train: 
                        workers=cfg.cache_workers)
     elif train: ds = SeededItems(ds, cfg.seed)
     sampler = EpochSampler(len(ds), cfg.seed) if train else None
-    if len(ds) < cfg.batch_size: raise ValueError(f"{len(ds)} items cannot fill one batch of {cfg.batch_size}")
+    if len(ds) < cfg.batch_size:
+        raise ValueError(f"{len(ds)} items cannot fill one batch of {cfg.batch_size}: use batch_size <= {len(ds)}")
     return DataLoader(ds, batch_size=cfg.batch_size, sampler=sampler, drop_last=True, collate_fn=collate,
                       num_workers=cfg.num_workers if train else 0)
 
@@ -287,8 +288,7 @@ class Checkpoints:
         self.barrier(); write(tmp); self.barrier()
         before_publish()
         if self.is_main:
-            if final.exists(): shutil.rmtree(final)  # the same step saved again (a resumed run): same content
-            tmp.rename(final)
+            publish_dir(tmp, final)  # replaces the same step saved before (a resumed run): same content
             write_json_atomic(self.root / 'latest.json', {'step': step, 'checkpoint': final.name})
             for old in self.steps()[:-self.keep_last]: shutil.rmtree(self.path(old))
         self.barrier()
@@ -311,8 +311,15 @@ def find_checkpoint(path: str | Path,  # a run folder (runs/<name>) or a folder 
         if latest is None:
             raise FileNotFoundError(f"{p / 'checkpoints' / 'latest.json'} is missing: no checkpoint was finished")
         folder = latest / 'model'
-    if not (folder / CONFIG_NAME).is_file(): raise FileNotFoundError(f'no checkpoint at {folder}')
+    if not (folder / CONFIG_NAME).is_file():
+        raise FileNotFoundError(f'no checkpoint at {folder}: it has no {CONFIG_NAME} (written by CLIP.save_pretrained)')
     return folder
+
+def run_folder(checkpoint: str | Path) -> Path | None:
+    "The run folder that a folder inside its checkpoints/ belongs to (or the run folder itself); None if neither."
+    p = Path(checkpoint).resolve()
+    if (p / 'checkpoints').is_dir(): return p
+    return next((q.parent for q in p.parents if q.name == 'checkpoints'), None)
 
 # %% ../nbs/08_training.ipynb #73b1c2d4
 class Callback:
@@ -594,10 +601,10 @@ class ProgressLogger(Callback):
         if t.step % t.cfg.log_every and t.step != t.cfg.steps: return
         loss = t.acc.reduce(torch.stack(self.window).mean(), 'mean').item()
         speed = len(self.window) * t.cfg.batch_size * t.acc.num_processes / max(self.seconds, 1e-9)  # pairs per second
-        lr = t.cfg.lr * warmup_cosine(t.step - 1, t.cfg.steps, warmup_steps(t.cfg), t.cfg.min_lr_ratio)  # last step's
-        t.log({'step': t.step, 'split': 'train', 'loss': loss, 'lr': lr, 'logit_scale': t.clip.logit_scale().item(),
+        lrs = {g['name']: g['lr'] for g in t.opt.param_groups}  # each group's rate for the next step
+        t.log({'step': t.step, 'split': 'train', 'loss': loss, 'lr': lrs, 'logit_scale': t.clip.logit_scale().item(),
                'pairs_per_s': speed, 'time': time.time() - t.t_start})
-        self.bar.set_postfix(loss=f"{loss:.3f}", lr=f"{lr:.2e}", pairs_s=f"{speed:.0f}", refresh=False)
+        self.bar.set_postfix(loss=f"{loss:.3f}", lr=f"{max(lrs.values()):.2e}", pairs_s=f"{speed:.0f}", refresh=False)
         self.window, self.seconds = [], 0.0
     def after_validate(self, t): t.log({'step': t.step, 'split': 'val', **t.val, 'time': time.time() - t.t_start})
     def after_fit(self, t):
