@@ -6,7 +6,8 @@
 Rollout is timed end to end (`image_rollout`: the explicit forward plus the rollout itself) against the fused
 forward of the same tower on the same batch, run back to back; the ratio is the median over repetitions of each
 pair's ratio, so a burst of other work on the machine tends to hit both sides of a pair. On a machine that other
-jobs keep busy the numbers still mean little: torch's threads spin-wait for busy cores. Flow is `image_flow` per image (explicit forward plus one max-flow per token).
+jobs keep busy the numbers still mean little: torch's threads spin-wait for busy cores. Flow is `image_flow` per image \
+(explicit forward plus one max-flow per token).
 Towers have random weights: speed does not depend on them. Exits 1 when a full run misses a limit (rollout at most
 1.5x the fused forward; flow at most 2 s per image on the shapes tower); --smoke only prints.
 """

@@ -30,9 +30,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--preset', default=None, help='a key of clip_nb.clip.PRESETS (default shapes; smoke tiny)')
     ap.add_argument('--batch', type=int, default=None, help='images and captions per call (default 64; smoke 4)')
-    ap.add_argument('--reps', type=int, default=None, help='timed repetitions per cell, after one warm-up (default 5; smoke 1)')
-    ap.add_argument('--threads', type=int, default=None, help='torch.set_num_threads; default: torch decides (smoke: 1)')
-    ap.add_argument('--smoke', action='store_true', help='seconds: tiny preset, small batch, one repetition, one thread (CI)')
+    ap.add_argument('--reps', type=int, default=None,
+                    help='timed repetitions per cell, after one warm-up (default 5; smoke 1)')
+    ap.add_argument('--threads', type=int, default=None,
+                    help='torch.set_num_threads; default: torch decides (smoke: 1)')
+    ap.add_argument('--smoke', action='store_true',
+                    help='seconds: tiny preset, small batch, one repetition, one thread (CI)')
     args = ap.parse_args()
     for key, full, smoke in (('preset', 'shapes', 'tiny'), ('batch', 64, 4), ('reps', 5, 1), ('threads', None, 1)):
         if getattr(args, key) is None: setattr(args, key, smoke if args.smoke else full)
@@ -53,7 +56,8 @@ def main():
     def image(explicit):
         with torch.no_grad(): return model.vision(px, output_attentions=explicit)
 
-    print(f"CLIP `{args.preset}` preset, {size} px images, batch {args.batch}, {tok['input_ids'].shape[1]} tokens per caption, "
+    print(f"CLIP `{args.preset}` preset, {size} px images, batch {args.batch}, "
+          f"{tok['input_ids'].shape[1]} tokens per caption, "
           f"{torch.get_num_threads()} threads, torch {torch.__version__}{' (smoke)' if args.smoke else ''}\n")
     print('| part | fused ms | explicit ms |\n| --- | ---: | ---: |')
     for name, fn in [('both towers (forward)', full), ('image tower only', image)]:

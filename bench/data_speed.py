@@ -48,10 +48,13 @@ def cases(n: int, full: int) -> list:
         rows.append((f'render {size} px (PIL image + masks)', n, lambda s=size: [render(l, s) for l in layouts[s]]))
         for train in (True, False):
             ds = datasets[size, train]
-            rows.append((f"item {size} px, {'train' if train else 'eval'} transform", n, lambda d=ds: [d[i] for i in range(n)]))
-    rows.append((f'collate + tokenise, batches of {bs}', n, lambda: [collate(items[k:k + bs]) for k in range(0, n, bs)]))
+            rows.append((f"item {size} px, {'train' if train else 'eval'} transform", n,
+                         lambda d=ds: [d[i] for i in range(n)]))
+    rows.append((f'collate + tokenise, batches of {bs}', n,
+                 lambda: [collate(items[k:k + bs]) for k in range(0, n, bs)]))
     loader = DataLoader(datasets[small, True], batch_size=bs, collate_fn=collate, num_workers=0)
-    full_pass = lambda: [b for b, _ in zip(loader, range(-(-full // bs)))]  # the first `full` items (rounded up to batches)
+    # the first `full` items (rounded up to batches)
+    full_pass = lambda: [b for b, _ in zip(loader, range(-(-full // bs)))]
     rows.append((f'full pass: {full:,} items, {small} px, train, DataLoader', full, full_pass))
     return rows
 
@@ -59,7 +62,8 @@ def cases(n: int, full: int) -> list:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--n', type=int, default=None, help='items per stage row (default 2,000; smoke 32)')
-    parser.add_argument('--full', type=int, default=None, help='items in the full DataLoader pass (default 10,000; smoke 64)')
+    parser.add_argument('--full', type=int, default=None,
+                        help='items in the full DataLoader pass (default 10,000; smoke 64)')
     parser.add_argument('--threads', type=int, default=1,
                         help="torch intra-op threads: 1, as in a DataLoader worker; 0 leaves torch's default")
     parser.add_argument('--smoke', action='store_true', help='seconds: a few items per row (CI)')

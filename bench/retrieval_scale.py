@@ -50,10 +50,12 @@ def run_one(task, n_images, n_texts, dim, dtype, image_chunk, text_chunk, thread
     cpu0, t0 = time.process_time(), time.perf_counter()
     if task == 'ranks':  # both directions, one pass over the tiles
         out = retrieval_metrics_from_embeddings(img, txt, relevant, image_chunk=image_chunk, text_chunk=text_chunk)
-        out = {k: round(v, 4) for k, v in out.items() if k in ('i2t_R@1', 'i2t_R@10', 't2i_R@1', 't2i_R@10', 't2i_medR')}
+        out = {k: round(v, 4) for k, v in out.items()
+               if k in ('i2t_R@1', 'i2t_R@10', 't2i_R@1', 't2i_R@10', 't2i_medR')}
     else:  # top-10 captions of every image
         _, idx = chunked_topk(img, txt, 10, key_chunk=text_chunk, query_chunk=image_chunk)
-        out = {'i2t_R@10(topk)': round((relevant[idx.reshape(-1), 0].view(-1, 10) == torch.arange(n_images)[:, None]).any(1).float().mean().item(), 4)}
+        out = {'i2t_R@10(topk)': round((relevant[idx.reshape(-1), 0].view(-1, 10)
+                                        == torch.arange(n_images)[:, None]).any(1).float().mean().item(), 4)}
     wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux -> MiB
     print(json.dumps(dict(task=task, n_images=n_images, n_texts=n_texts, wall_s=wall, cpu_s=cpu,
@@ -64,12 +66,14 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--quick', action='store_true', help='only the 10k x 50k rows')
     p.add_argument('--smoke', action='store_true', help='seconds: 1k x 5k rows, small tiles, one thread (CI)')
-    p.add_argument('--dim', type=int, default=None, help="embedding width; default: the default run's preset's embed_dim")
+    p.add_argument('--dim', type=int, default=None,
+                   help="embedding width; default: the default run's preset's embed_dim")
     p.add_argument('--dtype', default='float16', choices=['float16', 'float32'], help='storage dtype of the embeddings')
     p.add_argument('--image-chunk', type=int, default=None,
                    help='tile height (images, or image queries for topk); default 2048 (smoke 256)')
     p.add_argument('--text-chunk', type=int, default=None, help='tile width (captions); default 8192 (smoke 1024)')
-    p.add_argument('--threads', type=int, default=None, help='torch threads of each row; default: torch decides (smoke: 1)')
+    p.add_argument('--threads', type=int, default=None,
+                   help='torch threads of each row; default: torch decides (smoke: 1)')
     p.add_argument('--one', nargs=3, metavar=('TASK', 'N_IMAGES', 'N_TEXTS'), help=argparse.SUPPRESS)
     a = p.parse_args()
     tiles = SMOKE_TILES if a.smoke else (2048, 8192)
@@ -79,8 +83,10 @@ def main():
         return run_one(a.one[0], int(a.one[1]), int(a.one[2]), a.dim, a.dtype, a.image_chunk, a.text_chunk, a.threads)
     a.dim = a.dim or default_dim()
     print(f"dim {a.dim}, {a.dtype} embeddings, tiles {a.image_chunk} x {a.text_chunk}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start{' (smoke)' if a.smoke else ''}", flush=True)
-    head = f"{'task':6} {'images':>8} {'captions':>9} {'full matrix':>12} {'wall s':>8} {'cpu s':>8} {'peak RSS':>9}  result"
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start{' (smoke)' if a.smoke else ''}",
+          flush=True)
+    head = (f"{'task':6} {'images':>8} {'captions':>9} {'full matrix':>12} "
+            f"{'wall s':>8} {'cpu s':>8} {'peak RSS':>9}  result")
     print(head + '\n' + '-' * len(head), flush=True)
     for task, n, m in (ROWS_SMOKE if a.smoke else ROWS_QUICK if a.quick else ROWS_FULL):
         cmd = [sys.executable, __file__, '--one', task, str(n), str(m), '--dim', str(a.dim), '--dtype', a.dtype,

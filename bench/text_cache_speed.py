@@ -1,11 +1,14 @@
 """The locked-text cache of the default run: its captions encoded up front vs batch by batch as training meets them.
 
     python bench/text_cache_speed.py
-    python bench/text_cache_speed.py --smoke    # seconds: `tiny` preset, 64 training + 32 held-out images, 1 thread (CI)
+    python bench/text_cache_speed.py --smoke    # seconds: `tiny` preset, 64 training + 32 held-out images, \
+1 thread (CI)
 
 The caption set is exactly the default run's (`TrainConfig()`): the first caption of each of the 6,000 training images
-(`train_caption: first`) and the caption each validation and test image is paired with. "Up front" is what `Trainer.prepare`
-does (one `TextFeatureCache.add` of the distinct captions); "batch by batch" feeds the same captions, shuffled, one training
+(`train_caption: first`) and the caption each validation and test image is paired with. \
+"Up front" is what `Trainer.prepare`
+does (one `TextFeatureCache.add` of the distinct captions); "batch by batch" feeds the same captions, shuffled, \
+one training
 batch (`batch_size`) at a time, as a lazily filled cache would meet them during the first epoch.
 """
 import argparse, dataclasses, time
@@ -30,7 +33,8 @@ SMOKE = dict(model='tiny', train_size=64, val_size=16, test_size=16)
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--threads', type=int, default=None, help='torch.set_num_threads; default: torch decides (smoke: 1)')
+    ap.add_argument('--threads', type=int, default=None,
+                    help='torch.set_num_threads; default: torch decides (smoke: 1)')
     ap.add_argument('--smoke', action='store_true', help='seconds: tiny preset, about 100 captions, one thread (CI)')
     args = ap.parse_args()
     threads = args.threads or (1 if args.smoke else None)  # smoke: one thread, which never stalls on a busy machine
@@ -47,7 +51,8 @@ def main():
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; `{cfg.model}` preset; {len(captions)} pairs, "
           f"{len(distinct)} distinct captions{' (smoke)' if args.smoke else ''}")
     print(f"{'filled':<16}{'seconds':>9}{'ms/caption':>12}")
-    for name, s in (('up front', upfront), ('batch by batch', batched)): print(f'{name:<16}{s:>9.1f}{1000 * s / len(distinct):>12.1f}')
+    for name, s in (('up front', upfront), ('batch by batch', batched)):
+        print(f'{name:<16}{s:>9.1f}{1000 * s / len(distinct):>12.1f}')
 
 
 if __name__ == '__main__':

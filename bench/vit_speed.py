@@ -50,12 +50,16 @@ def measure(model: ViT, x: torch.Tensor, explicit: bool, bf16: bool, reps: int, 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--preset', default=None, help='CLIP preset whose image tower is timed (default shapes; smoke tiny)')
+    ap.add_argument('--preset', default=None,
+                    help='CLIP preset whose image tower is timed (default shapes; smoke tiny)')
     ap.add_argument('--batch', type=int, default=None, help='images per call (default 64; smoke 4)')
-    ap.add_argument('--reps', type=int, default=None, help='timed repetitions per cell, after one warm-up (default 5; smoke 1)')
+    ap.add_argument('--reps', type=int, default=None,
+                    help='timed repetitions per cell, after one warm-up (default 5; smoke 1)')
     ap.add_argument('--device', default='cpu')
-    ap.add_argument('--threads', type=int, default=None, help='torch.set_num_threads (CPU); default: torch decides (smoke: 1)')
-    ap.add_argument('--smoke', action='store_true', help='seconds: tiny tower, small batch, one repetition, one thread (CI)')
+    ap.add_argument('--threads', type=int, default=None,
+                    help='torch.set_num_threads (CPU); default: torch decides (smoke: 1)')
+    ap.add_argument('--smoke', action='store_true',
+                    help='seconds: tiny tower, small batch, one repetition, one thread (CI)')
     args = ap.parse_args()
     for key, full, smoke in (('preset', 'shapes', 'tiny'), ('batch', 64, 4), ('reps', 5, 1), ('threads', None, 1)):
         if getattr(args, key) is None: setattr(args, key, smoke if args.smoke else full)
@@ -65,7 +69,8 @@ def main():
     model = ViT(vcfg).to(args.device)
     x = torch.randn(args.batch, 3, vcfg.image_size, vcfg.image_size, device=args.device)
     n_params = sum(p.numel() for p in model.parameters())
-    print(f'`{args.preset}` ViT {vcfg.image_size}px/p{vcfg.patch_size}, dim {vcfg.dim}, depth {vcfg.depth}, {vcfg.heads} heads, '
+    print(f'`{args.preset}` ViT {vcfg.image_size}px/p{vcfg.patch_size}, dim {vcfg.dim}, depth {vcfg.depth}, '
+          f'{vcfg.heads} heads, '
           f'{vcfg.stem} stem, {n_params:,} params; batch {args.batch}, device {args.device}, '
           f'{torch.get_num_threads()} threads, torch {torch.__version__}, CPU bf16: {cpu_has_bf16()}, '
           f"mean of {args.reps}{' (smoke)' if args.smoke else ''}\n")

@@ -2,7 +2,8 @@
 
 Usage: `python tools/collect_results.py runs/shapes runs/shapes_seed1 runs/shapes_seed2`
 Each run folder needs metrics.json (written by clip_nb_train) and may hold time.txt (the output of `/usr/bin/time -v`)
-and stdout.txt (what the command printed). The first run's figures (its figures/ folder) and printed output are copied to assets/;
+and stdout.txt (what the command printed). The first run's figures (its figures/ folder) and printed output are \
+copied to assets/;
 assets/results.json gets every run's evaluation, wall time and peak memory.
 """
 import argparse, json, re, shutil
@@ -40,19 +41,22 @@ def run_summary(run: Path) -> dict:
     if 'eval' not in m or 'shapes' not in m['eval']:
         raise SystemExit(f'{run}/metrics.json has no Shapes evaluation: run clip_nb_train without --no_eval')
     return {'run': run.name, 'seed': m['config']['seed'], 'steps': m['step'], 'pairs_per_s': m['pairs_per_s'],
-            'precision': m.get('precision', m['config']['mixed_precision']), 'test': m['test'], 'eval': m['eval']['shapes'],
+            'precision': m.get('precision', m['config']['mixed_precision']), 'test': m['test'],
+            'eval': m['eval']['shapes'],
             'machine': machine(), **time_stats(run / 'time.txt')}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('runs', nargs='+', type=Path, help='run folders; the first one gives the figures and printed output')
+    ap.add_argument('runs', nargs='+', type=Path,
+                    help='run folders; the first one gives the figures and printed output')
     ap.add_argument('--assets', type=Path, default=ROOT / 'assets')
     args = ap.parse_args()
     args.assets.mkdir(exist_ok=True)
     summaries = [run_summary(r) for r in args.runs]
     for name in FIGURES: shutil.copyfile(args.runs[0] / 'figures' / name, args.assets / name)
-    if (args.runs[0] / 'stdout.txt').is_file(): shutil.copyfile(args.runs[0] / 'stdout.txt', args.assets / 'shapes_run.txt')
+    if (args.runs[0] / 'stdout.txt').is_file():
+        shutil.copyfile(args.runs[0] / 'stdout.txt', args.assets / 'shapes_run.txt')
     write_atomic(args.assets / 'results.json', json.dumps(summaries, indent=1))
     for s in summaries:
         print(f"{s['run']}: seed {s['seed']}, shape {s['eval']['zs_test_shape_top1']:.1%}, wall {s.get('wall_s')} s")
