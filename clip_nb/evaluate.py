@@ -11,7 +11,7 @@ from accelerate import PartialState
 from .core import atomic_path, evaluating, write_json_atomic
 from .clip import CLIP
 from .data import ShapesDataset, CocoCaptions, CsvCaptions, SHAPES, COLOURS, denormalize
-from .training import TrainConfig, TrainResult, build_datasets, find_checkpoint, run_folder
+from .training import TrainConfig, TrainResult, find_checkpoint, run_folder
 from .zero_shot import (shapes_zero_shot, shapes_classifiers, shapes_targets, encode_images, coco_zero_shot,
                                confusion_matrix, plot_confusion, plot_top_predictions)
 from .retrieval import (retrieval_metrics, retrieval_embeddings, retrieval_metrics_from_embeddings, chunked_topk,
@@ -253,7 +253,7 @@ def evaluate_run(result: TrainResult, cfg: TrainConfig, n_zero_shot: int = N_ZER
     if not PartialState().is_main_process: return None
     t, model, figures = time.time(), result.model.eval(), result.run_dir / 'figures'
     plot_curves(result.history, figures / 'curves.png')
-    held = build_datasets(cfg, model.cfg.vision.image_size)['test']
+    held = result.datasets['test']  # the run's own held-out test set
     plot_similarity(model, held, n=min(8, len(held)), path=figures / 'similarity.png')
     if not evaluate: return None
     if cfg.dataset == 'shapes':

@@ -10,11 +10,12 @@ __all__ = ['TIES', 'CACHE_FORMAT', 'check_relevant', 'positive_scores', 'retriev
            'plot_image_query']
 
 # %% ../nbs/10_retrieval.ipynb #9c581358
-import hashlib, inspect, json, math, os, tempfile
+import hashlib, inspect, json, math, os
 from pathlib import Path
 import torch
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
+from .core import atomic_path
 from .data import ShapesDataset, denormalize, describe
 from .zero_shot import encode_images, encode_texts
 
@@ -236,15 +237,10 @@ class EmbeddingCache:
         return load_file(p, device='cpu')
 
     def save(self, key:str, tensors:dict):
-        "Store `tensors` under `key`: a temporary file in the same folder, then an atomic rename."
+        "Store `tensors` under `key`, written atomically (chapter 0's `atomic_path`)."
         self.root.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.root, suffix='.tmp')
-        os.close(fd)
-        try:
+        with atomic_path(self.path(key)) as tmp:
             save_file({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, tmp, metadata={'key': key})
-            os.replace(tmp, self.path(key))
-        finally:
-            if os.path.exists(tmp): os.remove(tmp)
 
     def get_or_compute(self, key:str, compute): # compute: () -> dict of tensors
         "Cached tensors for `key`, computing and storing them on a miss."

@@ -341,6 +341,7 @@ class TrainResult:
     history: list  # the metrics.jsonl rows
     pairs_per_s: float  # training throughput over the whole run (global pairs per second of training)
     wall_time: float  # seconds from the Trainer's creation to the end
+    datasets: dict  # the raw 'train', 'val' and 'test' datasets of the run (`build_datasets`)
 
 # %% ../nbs/08_training.ipynb #1d80f17b
 class Trainer:
@@ -566,7 +567,7 @@ def finish(self: Trainer) -> TrainResult:
     self.test = self.evaluate(self.test_dl)
     pairs_per_s = self.step * self.cfg.batch_size * self.acc.num_processes / max(self.train_time, 1e-9)
     result = TrainResult(self.run_dir, self.step, self.clip, self.val, self.test, self.history, pairs_per_s,
-                         time.time() - self.t_start)
+                         time.time() - self.t_start, self.datasets)
     if self.acc.is_main_process:
         summary = {'step': self.step, 'val': self.val, 'test': self.test, 'pairs_per_s': pairs_per_s,
                    'train_time': self.train_time, 'wall_time': result.wall_time, 'processes': self.acc.num_processes,

@@ -10,7 +10,6 @@ __all__ = ['ACTIVATIONS', 'HF_VIT_RENAMES', 'HF_VIT_LAYERS', 'HF_VIT_BLOCK_RENAM
            'load_hf_checkpoint', 'load_converted', 'vit_from_hf', 'vit_from_hf_clip_vision']
 
 # %% ../nbs/03_vit.ipynb #ebb18849
-import dataclasses
 import json
 import math
 import re
