@@ -4,8 +4,8 @@
 
 # %% ../nbs/01_data.ipynb #82d4d9e2
 from __future__ import annotations
-import copy, csv, json, math, random, warnings
-from dataclasses import dataclass
+import colorsys, copy, csv, json, math, random, warnings
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,30 +16,44 @@ from torch.utils.data import DataLoader, Dataset
 from torchvision.transforms import v2
 
 # %% auto #0
-__all__ = ['SHAPES', 'COLOURS', 'SIZES', 'POSITIONS', 'NOVEL_PAIRS', 'SPLITS', 'SPLIT_SIZES', 'ONE_OBJECT_TEMPLATES',
-           'TWO_OBJECT_TEMPLATES', 'N_TEMPLATES', 'P_TWO', 'JITTER', 'MARGIN', 'GAP', 'RGB_JITTER', 'MAX_ANGLE',
-           'BACKGROUNDS', 'GRAIN', 'NORMS', 'CAPTION_MODES', 'IMAGE_ERRORS', 'split_id', 'ObjectSpec', 'Layout',
-           'where', 'describe', 'cell_of', 'item_random', 'sample_layout', 'object_mask', 'mask_bbox', 'noise_fields',
-           'background', 'render', 'image_geometry', 'to_normalised', 'image_transforms', 'denormalize', 'ShapeObject',
-           'ShapesSample', 'choose_caption', 'TransformedImages', 'ShapesDataset', 'show_samples', 'TokenizingCollate',
-           'ImageCaptions', 'read_json', 'json_entries', 'read_coco_captions', 'read_coco_labels', 'CocoCaptions',
-           'read_caption_table', 'CsvCaptions', 'ImagePool', 'ItemRange']
+__all__ = ['SHAPES', 'COLOURS', 'SHADES', 'SIZES', 'POSITIONS', 'NOVEL_PAIRS', 'SHIFTED_SPLITS', 'SPLITS', 'SPLIT_SIZES',
+           'ONE_OBJECT_TEMPLATES', 'TWO_OBJECT_TEMPLATES', 'N_TEMPLATES', 'BACKGROUNDS', 'MARGIN', 'GAP',
+           'MAX_DIAMETER', 'RGB_JITTER', 'NARROW', 'WIDE', 'DOMAINS', 'MIXED', 'TRAIN_DOMAINS', 'P_TWO', 'SYMMETRY',
+           'GRAIN', 'NORMS', 'CAPTION_MODES', 'IMAGE_ERRORS', 'shade', 'split_id', 'ObjectSpec', 'Layout', 'where',
+           'describe', 'Domain', 'item_random', 'split_domain', 'cell_of', 'sample_layout', 'object_mask', 'mask_bbox',
+           'noise_fields', 'texture', 'background', 'render', 'image_geometry', 'to_normalised', 'image_transforms',
+           'denormalize', 'ShapeObject', 'ShapesSample', 'choose_caption', 'TransformedImages', 'ShapesDataset',
+           'show_samples', 'TokenizingCollate', 'ImageCaptions', 'read_json', 'json_entries', 'read_coco_captions',
+           'read_coco_labels', 'CocoCaptions', 'read_caption_table', 'CsvCaptions', 'ImagePool', 'ItemRange']
 
 # %% ../nbs/01_data.ipynb #c8829668
 SHAPES = ('circle', 'square', 'triangle', 'star', 'cross', 'heart')
-COLOURS = {  # name -> RGB: hues spread round the wheel, all bright, so none sinks into the dark backgrounds
+COLOURS = {  # name -> its central RGB: hues spread round the wheel, all bright
     'red': (220, 30, 40), 'orange': (255, 130, 0), 'yellow': (240, 230, 40), 'green': (40, 190, 70),
     'blue': (45, 95, 250), 'purple': (150, 55, 215), 'pink': (255, 125, 205), 'white': (245, 245, 245)}
-SIZES = {'small': 0.26, 'large': 0.46}  # diameter of the circle enclosing the shape, as a fraction of the image side
+SHADES = {  # name -> the ranges of (hue in degrees, saturation, value) that every shade of it is drawn from
+    'red': ((-10, 4), (0.75, 1.0), (0.65, 1.0)), 'orange': ((22, 36), (0.85, 1.0), (0.85, 1.0)),
+    'yellow': ((51, 62), (0.7, 1.0), (0.85, 1.0)), 'green': ((95, 145), (0.6, 1.0), (0.55, 0.95)),
+    'blue': ((205, 235), (0.65, 1.0), (0.7, 1.0)), 'purple': ((265, 285), (0.6, 0.85), (0.6, 0.9)),
+    'pink': ((318, 342), (0.3, 0.55), (0.92, 1.0)), 'white': ((0, 360), (0.0, 0.08), (0.88, 1.0))}
+SIZES = ('small', 'large')  # the size words; a domain (below) says which diameters each one covers
 POSITIONS = ('top left', 'top', 'top right',  # the 3x3 grid, row by row; an object's position is the cell of its centre
              'left', 'centre', 'right',
              'bottom left', 'bottom', 'bottom right')
 
+def shade(colour: str, u: tuple) -> tuple:
+    "The RGB of `colour` that three uniform numbers `u` in [0, 1) pick from its SHADES ranges."
+    (h0, h1), (s0, s1), (v0, v1) = SHADES[colour]
+    rgb = colorsys.hsv_to_rgb((h0 + (h1 - h0) * u[0]) / 360 % 1, s0 + (s1 - s0) * u[1], v0 + (v1 - v0) * u[2])
+    return tuple(round(255 * c) for c in rgb)
+
 # %% ../nbs/01_data.ipynb #c9256d11
 NOVEL_PAIRS = frozenset({('red', 'triangle'), ('orange', 'heart'), ('yellow', 'square'),
                          ('green', 'circle'), ('blue', 'star'), ('purple', 'cross')})  # only ever in 'novel'
-SPLITS = ('train', 'val', 'test', 'novel')
-SPLIT_SIZES = {'train': 100_000, 'val': 1_000, 'test': 2_000, 'novel': 1_000}  # defaults; generated, so any n works
+SHIFTED_SPLITS = ('narrow', 'bright', 'rotated', 'sizes', 'edges', 'shades', 'clouds')  # each from its own domain
+SPLITS = ('train', 'val', 'test', 'novel') + SHIFTED_SPLITS
+SPLIT_SIZES = {'train': 100_000, 'val': 1_000, 'test': 2_000, 'novel': 1_000,  # defaults; generated, so any n works
+               **dict.fromkeys(SHIFTED_SPLITS, 2_000)}
 
 def split_id(split: str) -> int:
     "The number of a split, part of every item's seed."
@@ -52,18 +66,21 @@ class ObjectSpec:
     "What one object is and where, in fractions of the image side (so one layout renders at any size)."
     shape: str
     colour: str
-    size: str       # a key of SIZES
-    position: str   # a name in POSITIONS: the 3x3 cell that holds the centre
-    cx: float       # centre; x to the right, y down, both in [0, 1]
+    size: str         # 'small' or 'large'
+    diameter: float   # of the circle enclosing the shape
+    position: str     # a name in POSITIONS: the 3x3 cell that holds the centre
+    cx: float         # centre; x to the right, y down, both in [0, 1]
     cy: float
-    angle: float    # rotation in degrees
-    rgb: tuple      # the colour painted: COLOURS[colour] plus a small jitter
+    angle: float      # rotation in degrees
+    rgb: tuple        # the colour painted: one shade of `colour`
 
 @dataclass(frozen=True)
 class Layout:
     "Everything about one Shapes item except its pixels."
     objects: tuple         # one or two ObjectSpec
-    background: str        # one of BACKGROUNDS
+    background: str        # one of BACKGROUNDS: the kind of texture
+    ground: tuple          # the background's base RGB (floats, 0 to 255), which the texture varies around
+    texture: float         # the texture's amplitude, in levels
     caption_order: tuple   # a permutation of the caption templates; an item's captions are the first few
     key: tuple             # (seed, split id, index); also seeds the pixel noise of `render`
 
@@ -107,11 +124,71 @@ def describe(objects) -> list:
     if len(objects) not in N_TEMPLATES: raise ValueError(f'Shapes captions describe 1 or 2 objects, got {len(objects)}')
     return [t(*objects) for t in (ONE_OBJECT_TEMPLATES if len(objects) == 1 else TWO_OBJECT_TEMPLATES)]
 
+# %% ../nbs/01_data.ipynb #b1d0a002
+BACKGROUNDS = ('grain', 'blotches', 'stripes', 'checks', 'flat', 'gradient', 'clouds')  # every texture render draws
+MARGIN, GAP = 0.02, 0.03  # edge margin and least gap between two objects (fractions of the side)
+MAX_DIAMETER = 2 * (1 / 3 - MARGIN)  # the largest object whose centre stays in a corner cell with the object inside
+RGB_JITTER = 20  # without shades: +- levels per channel around COLOURS[name]
+
+@dataclass(frozen=True)
+class Domain:
+    "The ranges one Shapes generator draws from: how objects may look, and what they lie on."
+    sizes: tuple = ((0.26, 0.26), (0.46, 0.46))  # (lo, hi) diameter of a 'small', then of a 'large' object
+    turn: tuple = (0.0, 20.0)  # (lo, hi) degrees from upright, either way, up to the shape's symmetry
+    shades: bool = False  # False: COLOURS[name] +- RGB_JITTER per channel; True: any shade in SHADES[name]
+    grey: tuple = (35.0, 80.0)  # (lo, hi) brightness of the background's base, 0 to 255
+    tint: float = 10.0  # each channel of the base moves up to this many levels from the grey
+    texture: tuple = (8.0, 25.0)  # (lo, hi) amplitude of the background's texture, in levels
+    backgrounds: tuple = BACKGROUNDS[:4]  # the kinds of texture drawn, a subset of BACKGROUNDS
+    jitter: float = 0.06  # a centre moves up to this far from its cell's centre, either way
+    p_edge: float = 0.0  # chance that an object in a border cell is pushed against the frame, partly out of it
+    contrast: float = 90.0  # least RGB distance between every object's colour and the background's base
+
+    def __post_init__(self):
+        (s0, s1), (l0, l1) = self.sizes
+        if not 0 < s0 <= s1 < l0 <= l1 <= MAX_DIAMETER:
+            raise ValueError(f'sizes must be (small lo, hi), (large lo, hi) with 0 < small < large <= '
+                             f'{MAX_DIAMETER:.3f}; got {self.sizes}')
+        if not set(self.backgrounds) <= set(BACKGROUNDS):
+            raise ValueError(f'unknown backgrounds {set(self.backgrounds) - set(BACKGROUNDS)}; valid: {BACKGROUNDS}')
+        turn_ok, grey_ok = 0 <= self.turn[0] <= self.turn[1], 0 <= self.grey[0] <= self.grey[1] <= 255
+        if not (turn_ok and grey_ok and 0 <= self.p_edge <= 1):
+            raise ValueError(f'turn, p_edge or grey out of range in {self}')
+
+NARROW = Domain()  # the first generator: upright, two sizes, one RGB per colour, dark backgrounds
+WIDE = Domain(sizes=((0.2, 0.34), (0.42, 0.6)), turn=(0.0, 180.0), shades=True, grey=(0.0, 255.0), tint=25.0,
+              texture=(0.0, 40.0), backgrounds=BACKGROUNDS[:6], jitter=0.12, p_edge=0.15)
+# the two to train on, then one per shifted split: NARROW with one factor changed
+DOMAINS = {'wide': WIDE, 'narrow': NARROW,
+           'bright': replace(NARROW, grey=(160.0, 255.0)),  # light backgrounds
+           'rotated': replace(NARROW, turn=(25.0, 180.0)),  # at least 25 degrees from upright (or half the symmetry)
+           'sizes': replace(NARROW, sizes=((0.2, 0.22), (0.56, 0.6))),  # smaller and larger than either size
+           'edges': replace(NARROW, p_edge=1.0),  # against the frame, partly out of it (unless in the centre cell)
+           'shades': replace(NARROW, shades=True),  # any shade of each colour
+           'clouds': replace(NARROW, backgrounds=('clouds',))}  # a texture no domain trains on
+MIXED = 0.5  # the share of NARROW items in the domain 'mixed' (the others are WIDE)
+TRAIN_DOMAINS = ('wide', 'narrow', 'mixed')  # what train/val/test/novel may be drawn from
+
+def item_random(key: tuple, stream: str) -> random.Random:
+    "The generator of one item's `stream` ('layout', 'pixels', ...), seeded by its key (seed, split id, index, ...)."
+    return random.Random('/'.join(map(str, (stream, *key))))
+
+def split_domain(split: str, domain: str | None = None,  # None: 'wide'
+                 key: tuple | None = None) -> Domain:  # the item's key: which half of 'mixed' it falls in
+    "The domain of an item of `split`: a shifted split's own; for the others `domain` (one of TRAIN_DOMAINS)."
+    split_id(split)  # a valid split
+    if split in SHIFTED_SPLITS:
+        if domain not in (None, split): raise ValueError(f'split {split!r} has its own domain; got domain={domain!r}')
+        return DOMAINS[split]
+    domain = 'wide' if domain is None else domain
+    if domain not in TRAIN_DOMAINS: raise ValueError(f"unknown domain {domain!r}; valid: {', '.join(TRAIN_DOMAINS)}")
+    if domain != 'mixed': return DOMAINS[domain]
+    if key is None: raise ValueError("domain 'mixed' is chosen item by item: pass the item's key")
+    return NARROW if item_random(key, 'domain').random() < MIXED else WIDE
+
 # %% ../nbs/01_data.ipynb #68d27b72
 P_TWO = 0.5  # chance of two objects
-JITTER, MARGIN, GAP = 0.06, 0.02, 0.03  # centre jitter, edge margin, gap between objects (fractions of the side)
-RGB_JITTER, MAX_ANGLE = 20, 20  # +- levels per channel on an object's colour; +- degrees of rotation
-BACKGROUNDS = ('grain', 'blotches', 'stripes', 'checks')
+SYMMETRY = {'circle': 40, 'square': 4, 'triangle': 3, 'star': 5, 'cross': 4, 'heart': 1}  # turns that change nothing
 _ALLOWED = tuple((c, s) for c in COLOURS for s in SHAPES if (c, s) not in NOVEL_PAIRS)
 _NOVEL = tuple(sorted(NOVEL_PAIRS))
 _CELL = {p: ((k % 3 + 0.5) / 3, (k // 3 + 0.5) / 3) for k, p in enumerate(POSITIONS)}  # centre (x, y) of each cell
@@ -123,6 +200,10 @@ _OTHER_CELLS = {p: tuple(q for q in POSITIONS if q != p) for p in POSITIONS}
 def _pick(seq, u: float):
     "The element of `seq` that the uniform number `u` selects."
     return seq[min(int(u * len(seq)), len(seq) - 1)]
+
+def _uniform(bounds: tuple, u: float) -> float:
+    "The point of the interval `bounds` that the uniform number `u` selects."
+    return bounds[0] + (bounds[1] - bounds[0]) * u
 
 def cell_of(cx: float, cy: float) -> str:
     "The POSITIONS name of the 3x3 cell holding the point (cx, cy), in fractions of the side."
@@ -136,46 +217,72 @@ def _draw_pairs(n_objects: int, split: str, rand) -> list:
     pairs = [first, _pick(_OTHERS[first], rand())]  # the second differs in colour and in shape
     return pairs if rand() < 0.5 else pairs[::-1]
 
-def _centre(position: str, size: str, rand, jitter: float = JITTER) -> tuple:
-    "A jittered centre in the cell of `position`, pulled in so that the whole shape stays inside the image."
-    lo, hi = SIZES[size] / 2 + MARGIN, 1 - SIZES[size] / 2 - MARGIN
-    return tuple(min(max(c + jitter * (2 * rand() - 1), lo), hi) for c in _CELL[position])
+def _centre(position: str, diameter: float, domain: Domain, rand, jitter: float | None = None) -> tuple:
+    "A centre in the cell of `position`: jittered, the object inside the frame, or (p_edge) pushed against it."
+    r, jitter = diameter / 2, domain.jitter if jitter is None else jitter
+    lo, hi = r + MARGIN, 1 - r - MARGIN
+    centre = [min(max(c + jitter * (2 * rand() - 1), lo), hi) for c in _CELL[position]]
+    if rand() < domain.p_edge:  # on each side its cell shares with the frame: from touching it to 60% of r beyond
+        k = POSITIONS.index(position)
+        for axis, j in enumerate((k % 3, k // 3)):
+            inset = r * (0.4 + 0.6 * rand())  # < 1/3, since 2r <= MAX_DIAMETER: the centre stays in its cell
+            if j != 1: centre[axis] = inset if j == 0 else 1 - inset
+    return tuple(centre)
 
-def _apart(size_a, centre_a, size_b, centre_b) -> bool:
-    "Do the enclosing circles of two objects keep at least GAP between them?"
-    return math.dist(centre_a, centre_b) >= (SIZES[size_a] + SIZES[size_b]) / 2 + GAP
+def _apart(d_a: float, centre_a, d_b: float, centre_b) -> bool:
+    "Do the enclosing circles of two objects (diameters d_a, d_b) keep at least GAP between them?"
+    return math.dist(centre_a, centre_b) >= (d_a + d_b) / 2 + GAP
 
-def _place(n_objects: int, rand, tries: int = 8) -> list:
-    "(size, position, centre) per object: different cells, never touching."
+def _place(n_objects: int, domain: Domain, rand, tries: int = 8) -> list:
+    "(size word, diameter, position, centre) per object: different cells, never touching."
     for _ in range(tries):
         cells = [_pick(POSITIONS, rand())]
         if n_objects == 2: cells.append(_pick(_OTHER_CELLS[cells[0]], rand()))
-        sizes = [_pick(tuple(SIZES), rand()) for _ in cells]
-        centres = [_centre(p, s, rand) for p, s in zip(cells, sizes)]
-        if n_objects == 1 or _apart(sizes[0], centres[0], sizes[1], centres[1]): return list(zip(sizes, cells, centres))
-    sizes = ['small'] * 2  # two small shapes at their cell centres fit in any two different cells
-    return list(zip(sizes, cells, [_centre(p, 'small', rand, jitter=0.0) for p in cells]))
+        words = [_pick(SIZES, rand()) for _ in cells]
+        diameters = [_uniform(domain.sizes[SIZES.index(w)], rand()) for w in words]
+        centres = [_centre(p, d, domain, rand) for p, d in zip(cells, diameters)]
+        if n_objects == 1 or _apart(diameters[0], centres[0], diameters[1], centres[1]):
+            return list(zip(words, diameters, cells, centres))
+    d = domain.sizes[0][0]  # two of the smallest at their cell centres fit in any two different cells
+    return [('small', d, p, _centre(p, d, domain, rand, jitter=0.0)) for p in cells]
 
 # %% ../nbs/01_data.ipynb #a932552c
-def _jitter_rgb(colour: str, rand) -> tuple:
+def _turn(shape: str, domain: Domain, rand) -> float:
+    "Degrees from upright, either way: |angle| in domain.turn, but no further than half a step of the symmetry."
+    half = 180 / SYMMETRY[shape]
+    lo, hi = min(domain.turn[0], half), min(domain.turn[1], half)
+    if lo >= hi: lo = 0.0  # a circle: any turn looks the same
+    return _uniform((lo, hi), rand()) * (1 if rand() < 0.5 else -1)
+
+def _paint(colour: str, domain: Domain, rand) -> tuple:
+    "The RGB an object of `colour` is painted: COLOURS[colour] jittered, or any of its SHADES."
+    if domain.shades: return shade(colour, (rand(), rand(), rand()))
     return tuple(min(max(round(c + RGB_JITTER * (2 * rand() - 1)), 0), 255) for c in COLOURS[colour])
 
-def item_random(key: tuple, stream: str) -> random.Random:
-    "The generator of one item's `stream` ('layout', 'pixels', ...), seeded by its key (seed, split id, index, ...)."
-    return random.Random('/'.join(map(str, (stream, *key))))
+def _ground(colours: list, domain: Domain, rand, tries: int = 20) -> tuple:
+    "The background's base: a grey of the domain, tinted, at least domain.contrast away from every object's colour."
+    gap = lambda base: min(math.dist(base, c) for c in colours)
+    for _ in range(tries):
+        grey = _uniform(domain.grey, rand())
+        base = tuple(min(max(grey + domain.tint * (2 * rand() - 1), 0.0), 255.0) for _ in range(3))
+        if gap(base) >= domain.contrast: return base
+    return max(((g, g, g) for g in domain.grey), key=gap)
 
-def sample_layout(index: int, split: str = 'train', seed: int = 0) -> Layout:
-    "The layout of item `index` of `split`: a function of (seed, split, index) alone, whatever the order of access."
+def sample_layout(index: int, split: str = 'train', seed: int = 0,
+                  domain: str | None = None) -> Layout:  # for train/val/test/novel: one of TRAIN_DOMAINS (None: wide)
+    "The layout of item `index` of `split`: a function of (seed, split, domain, index) alone, in any order of access."
     key = (seed, split_id(split), index)
+    dom = split_domain(split, domain, key)
     rand = item_random(key, 'layout').random
     n_objects = 2 if rand() < P_TWO else 1
-    pairs, places = _draw_pairs(n_objects, split, rand), _place(n_objects, rand)
-    objects = tuple(ObjectSpec(shape, colour, size, position, cx, cy, angle=MAX_ANGLE * (2 * rand() - 1),
-                               rgb=_jitter_rgb(colour, rand))
-                    for (colour, shape), (size, position, (cx, cy)) in zip(pairs, places))
-    background = _pick(BACKGROUNDS, rand())
+    pairs, places = _draw_pairs(n_objects, split, rand), _place(n_objects, dom, rand)
+    objects = tuple(ObjectSpec(shape, colour, size, d, position, cx, cy, _turn(shape, dom, rand),
+                               _paint(colour, dom, rand))
+                    for (colour, shape), (size, d, position, (cx, cy)) in zip(pairs, places))
+    background, ground = _pick(dom.backgrounds, rand()), _ground([o.rgb for o in objects], dom, rand)
+    texture = _uniform(dom.texture, rand())
     caption_order = tuple(sorted(range(N_TEMPLATES[n_objects]), key=lambda _: rand()))  # a random permutation
-    return Layout(objects, background, caption_order, key)
+    return Layout(objects, background, ground, texture, caption_order, key)
 
 # %% ../nbs/01_data.ipynb #293aa80e
 def _regular(k: int, start: float, radii=(1.0,)) -> np.ndarray:
@@ -200,10 +307,10 @@ _POLYGONS = {  # unit polygons (k, 2), y down
 
 # %% ../nbs/01_data.ipynb #6b37d92a
 def object_mask(o: ObjectSpec, image_size: int) -> np.ndarray:
-    "Boolean (H, W) mask of object `o` drawn at `image_size` pixels."
+    "Boolean (H, W) mask of object `o` drawn at `image_size` pixels (only its part inside the frame)."
     a = math.radians(o.angle)
     rot = np.array([[math.cos(a), math.sin(a)], [-math.sin(a), math.cos(a)]])  # row vectors times rot: turn by a
-    pts = _POLYGONS[o.shape] @ rot * (SIZES[o.size] / 2 * image_size) + (o.cx * image_size, o.cy * image_size)
+    pts = _POLYGONS[o.shape] @ rot * (o.diameter / 2 * image_size) + (o.cx * image_size, o.cy * image_size)
     mask = Image.new('L', (image_size, image_size))
     ImageDraw.Draw(mask).polygon(pts.ravel().tolist(), fill=1)
     return np.asarray(mask).view(bool)  # bytes 0/1 are valid bools: no copy
@@ -237,32 +344,40 @@ def _waves(n: int, freq: float, angle: float, phase: float) -> np.ndarray:
 # %% ../nbs/01_data.ipynb #8773665a
 GRAIN = 6.0  # std of the pixel noise over the whole picture, objects included
 
-def _texture(kind: str, n: int, rand: random.Random) -> np.ndarray:
-    "A texture in [-1, 1], shape (n, n, 3) or (n, n, 1)."
+def _blotches(n: int, k: int, rand: random.Random) -> np.ndarray:
+    "k x k random colours, smoothly enlarged to (n, n, 3), in [-1, 1]."
+    low = Image.fromarray(np.frombuffer(rand.randbytes(k * k * 3), np.uint8).reshape(k, k, 3))
+    return np.asarray(low.resize((n, n), Image.BICUBIC), dtype=np.float32) / 127.5 - 1
+
+def texture(kind: str, n: int, rand: random.Random) -> np.ndarray:
+    "A texture of kind `kind` in [-1, 1], shape (n, n, 3) or (n, n, 1)."
     if kind == 'grain': return _window(noise_fields(n)[1], n, rand)
-    if kind == 'blotches':  # a few random pixels, smoothly enlarged
-        k = rand.randint(3, 7)
-        low = Image.fromarray(np.frombuffer(rand.randbytes(k * k * 3), np.uint8).reshape(k, k, 3))
-        return np.asarray(low.resize((n, n), Image.BICUBIC), dtype=np.float32) / 127.5 - 1
+    if kind == 'blotches': return _blotches(n, rand.randint(3, 7), rand)
     if kind == 'stripes':  # 3 to 9 stripes across, in any direction
         return _waves(n, rand.uniform(3, 9), rand.uniform(0, math.pi), rand.uniform(0, 2 * math.pi))[..., None]
     if kind == 'checks':
         t = 2 * np.pi * rand.uniform(2, 5) * np.arange(n, dtype=np.float32) / n
         rows, cols = (np.sign(np.sin(t + rand.uniform(0, 2 * math.pi))) for _ in 'xy')
         return np.outer(rows, cols)[..., None]
+    if kind == 'flat': return np.zeros((n, n, 1), np.float32)
+    if kind == 'gradient':  # a ramp from -1 to 1 across the picture, in any direction
+        a, t = rand.uniform(0, 2 * math.pi), np.linspace(-1, 1, n, dtype=np.float32)
+        ramp = np.add.outer(t * math.sin(a), t * math.cos(a))  # rows are y, columns x
+        return (ramp / np.abs(ramp).max())[..., None]
+    if kind == 'clouds':  # blotches at four scales, each finer one half as strong
+        clouds = sum(0.5 ** j * _blotches(n, 3 * 2 ** j, rand) for j in range(4))
+        return clouds / np.abs(clouds).max()
     raise ValueError(f'unknown background {kind!r}; valid: {BACKGROUNDS}')
 
-def background(kind: str, image_size: int, rand: random.Random) -> np.ndarray:
-    "A dark, greyish textured background (H, W, 3) float32: every colour in COLOURS stands out on it."
-    grey, tint = rand.uniform(35, 80), [rand.uniform(-10, 10) for _ in range(3)]
-    base = np.array([grey + t for t in tint], np.float32)  # in [25, 90]
-    return base + np.float32(rand.uniform(8, 25)) * _texture(kind, image_size, rand)  # in [0, 115]
+def background(layout: Layout, image_size: int, rand: random.Random) -> np.ndarray:
+    "The background of `layout`, (H, W, 3) float32: its base colour plus its texture."
+    return np.float32(layout.texture) * texture(layout.background, image_size, rand) + np.float32(layout.ground)
 
 # %% ../nbs/01_data.ipynb #a4653068
 def render(layout: Layout, image_size: int = 64) -> tuple:
     "Draw `layout`: (RGB PIL image, one boolean (H, W) mask per object). Same layout and size, same bytes."
     rand = item_random(layout.key, 'pixels')  # independent of the layout's generator
-    pixels = background(layout.background, image_size, rand)
+    pixels = background(layout, image_size, rand)
     masks = [object_mask(o, image_size) for o in layout.objects]
     for o, m in zip(layout.objects, masks): pixels[m] = o.rgb
     pixels += GRAIN * _window(noise_fields(image_size)[0], image_size, rand)
@@ -339,8 +454,10 @@ class ShapesDataset(TransformedImages):
     "Shapes: generated image-caption pairs with ground truth; item i of a split is the same on every call and machine."
     def __init__(self, split: str = 'train', n: int | None = None, image_size: int = 64, seed: int = 0,
                  transform=None,  # PIL -> tensor; None: image_transforms(image_size, train=split == 'train')
-                 caption: str = 'random', n_captions: int = 5):  # 'random' or 'first'; captions per image (3 to 8)
-        self.sid = split_id(split)
+                 caption: str = 'random', n_captions: int = 5,  # 'random' or 'first'; captions per image (3 to 8)
+                 domain: str | None = None):  # train/val/test/novel: a key of DOMAINS (None: 'wide'); see split_domain
+        self.sid, self.domain = split_id(split), domain
+        split_domain(split, domain, (seed, self.sid, 0))  # refuses an unknown domain, or one for a shifted split
         if caption not in CAPTION_MODES: raise ValueError(f'unknown caption mode {caption!r}; valid: {CAPTION_MODES}')
         if not 3 <= n_captions <= min(N_TEMPLATES.values()):
             raise ValueError(f'n_captions={n_captions}; Shapes has between 3 and {min(N_TEMPLATES.values())} per image')
@@ -349,7 +466,8 @@ class ShapesDataset(TransformedImages):
         self.caption, self.n_captions, self.epoch = caption, n_captions, 0
     def __len__(self): return self.n
     def set_epoch(self, epoch: int): self.epoch = epoch
-    def layout(self, i: int) -> Layout: return sample_layout(_check_index(i, self.n), self.split, self.seed)
+    def layout(self, i: int) -> Layout:
+        return sample_layout(_check_index(i, self.n), self.split, self.seed, self.domain)
     def _captions(self, layout: Layout) -> list:
         captions = describe(layout.objects)
         return [captions[k] for k in layout.caption_order[:self.n_captions]]

@@ -10,7 +10,7 @@ import torch
 from accelerate import PartialState
 from .core import atomic_path, evaluating, write_json_atomic
 from .clip import CLIP
-from .data import ShapesDataset, CocoCaptions, CsvCaptions, SHAPES, COLOURS, denormalize
+from .data import ShapesDataset, CocoCaptions, CsvCaptions, SHAPES, COLOURS, SHIFTED_SPLITS, denormalize
 from .training import TrainConfig, TrainResult, find_checkpoint, run_folder
 from .zero_shot import (shapes_zero_shot, shapes_classifiers, shapes_targets, encode_images, coco_zero_shot,
                                confusion_matrix, plot_confusion, plot_top_predictions)
@@ -19,14 +19,15 @@ from .retrieval import (retrieval_metrics, retrieval_embeddings, retrieval_metri
 from .attention_maps import pointing_scores
 
 # %% auto #0
-__all__ = ['N_ZERO_SHOT', 'N_RETRIEVAL', 'N_ATTENTION', 'N_MIN_RETRIEVAL', 'FIGURES', 'check_sizes', 'load_checkpoint',
-           'save_figure', 'plot_curves', 'plot_similarity', 'zero_shot_figures', 'retrieval_figures',
+__all__ = ['N_ZERO_SHOT', 'N_RETRIEVAL', 'N_ATTENTION', 'N_MIN_RETRIEVAL', 'ZERO_SHOT_SPLITS', 'FIGURES', 'check_sizes',
+           'load_checkpoint', 'save_figure', 'plot_curves', 'plot_similarity', 'zero_shot_figures', 'retrieval_figures',
            'shapes_evaluation', 'captions_evaluation', 'evaluation_table', 'attention_lines', 'merge_json',
-           'run_evaluation', 'default_out', 'eval_key', 'evaluate_checkpoint', 'evaluate_run']
+           'robustness_table', 'run_evaluation', 'default_out', 'eval_key', 'evaluate_checkpoint', 'evaluate_run']
 
 # %% ../nbs/12_evaluate.ipynb #cc29968a
 N_ZERO_SHOT, N_RETRIEVAL, N_ATTENTION = 2000, 500, 500  # default images per zero-shot split, retrieval, pointing game
 N_MIN_RETRIEVAL = 10  # the fewest retrieval images accepted
+ZERO_SHOT_SPLITS = ('test', 'novel', *SHIFTED_SPLITS)  # the rows of a Shapes zero-shot table
 
 def check_sizes(**sizes):
     "Refuse evaluation sizes that cannot give a number: each named size against the least it accepts."
@@ -132,12 +133,13 @@ def shapes_evaluation(model,  # a CLIP
                       templates: str = 'ensemble',  # zero-shot prompts: 'single', 'ensemble' or 'marginal'
                       seed: int = 0,  # which Shapes images
                       figures_dir=None,  # write the zero-shot and retrieval figures here
-                      n_attention: int = N_ATTENTION) -> dict:  # test images for the pointing game (0: skip it)
-    "Zero-shot on the test and novel splits; retrieval both ways and the pointing game on the test split: {name: float}"
+                      n_attention: int = N_ATTENTION,  # test images for the pointing game (0: skip it)
+                      splits: tuple = ZERO_SHOT_SPLITS) -> dict:  # the Shapes splits of the zero-shot table
+    "Zero-shot on each split; retrieval both ways and the pointing game on the test split: {name: float}"
     check_sizes(n_zero_shot=n_zero_shot, n_retrieval=n_retrieval, n_attention=n_attention)
     classifiers = shapes_classifiers(model, templates, ('shape', 'colour'))
     size, out = model.cfg.vision.image_size, {}
-    for split in ('test', 'novel'):
+    for split in splits:
         ds = ShapesDataset(split, n=n_zero_shot, image_size=size, seed=seed)
         x = encode_images(model, ds)
         zs = shapes_zero_shot(model, split, n=n_zero_shot, tasks=('shape', 'colour'), seed=seed, image_embeds=x,
@@ -169,7 +171,7 @@ def evaluation_table(m: dict) -> str:
     if 'zs_test_shape_top1' in m:
         lines += [f"{'zero-shot top-1':<20}{'shape':>8}{'colour':>8}"]
         lines += [f"{split:<20}{m[f'zs_{split}_shape_top1']:>8.1%}{m[f'zs_{split}_colour_top1']:>8.1%}"
-                  for split in ('test', 'novel')]
+                  for split in ZERO_SHOT_SPLITS if f'zs_{split}_shape_top1' in m]
     if 'zs_mAP' in m:
         lines += [f"zero-shot: mAP {m['zs_mAP']:.3f}, top-1 hit {m['zs_top1_hit']:.1%} "
                   f"({int(m['zs_n_classes'])} classes)"]
@@ -198,6 +200,18 @@ def merge_json(path: Path, key: str, entries: dict) -> dict:
     obj.setdefault(key, {}).update(entries)
     write_json_atomic(path, obj)
     return obj
+
+# %% ../nbs/12_evaluate.ipynb #c0b1a002
+def robustness_table(evals: dict,  # {label: [shapes_evaluation results, one per seed]}
+                     tasks: tuple = ('shape', 'colour'), splits: tuple = ZERO_SHOT_SPLITS) -> str:
+    "Markdown: zero-shot top-1 (%) per split (rows) for each task and label (columns), mean over seeds (min-max)."
+    def cell(ms: list, key: str) -> str:
+        v = [100 * m[key] for m in ms]
+        return f'{sum(v) / len(v):.1f}' + (f' ({min(v):.1f}-{max(v):.1f})' if len(v) > 1 else '')
+    head = ['split', *(f'{task}, {label}' for task in tasks for label in evals)]
+    rows = [[split, *(cell(ms, f'zs_{split}_{task}_top1') for task in tasks for ms in evals.values())]
+            for split in splits]
+    return '\n'.join('| ' + ' | '.join(r) + ' |' for r in [head, ['---'] * len(head), *rows])
 
 # %% ../nbs/12_evaluate.ipynb #589fd3a2
 def run_evaluation(model,  # a CLIP

@@ -17,7 +17,7 @@ from fastcore.basics import patch
 from tqdm import tqdm
 from .core import Config, publish_dir, seed_everything, stable_seed, write_atomic, write_json_atomic
 from .data import (ShapesDataset, CocoCaptions, CsvCaptions, TokenizingCollate, CAPTION_MODES, ImagePool,
-                          ItemRange)
+                          ItemRange, TRAIN_DOMAINS)
 from .losses import LOSSES, caption_ids, compute_loss
 from .clip import CLIP, CONFIG_NAME, PRESETS, WEIGHTS_NAME, get_preset
 
@@ -52,7 +52,8 @@ class TrainConfig(Config):
     data_root: str | None = None  # coco: the COCO-2017 folder; csv: the training table (filepath,caption)
     val_data: str | None = None  # csv only: the held-out table that val and test are cut from
     data_seed: int = 0  # which Shapes images (kept apart from `seed` so every run is tested on the same images)
-    train_size: int | None = 6000  # training images; None = the whole training set
+    domain: str = 'mixed'  # Shapes: wide (any pose, size, shade, background) | narrow (the first) | mixed (half each)
+    train_size: int | None = 20000  # training images; None = the whole training set
     train_caption: str = 'first'  # random: each epoch one of an image's captions at random; first: always its first
     val_size: int = 512  # validation pairs, evaluated every eval_every steps
     test_size: int = 1024  # test pairs for the final table
@@ -60,9 +61,9 @@ class TrainConfig(Config):
     cache_workers: int = 2  # processes that fill the image cache (0 = this process)
     num_workers: int = 0  # DataLoader workers of the training loader
     # optimisation
-    steps: int = 1200  # optimiser steps: run length and schedule are counted in steps, so runs repeat exactly
-    batch_size: int = 64  # pairs per process per step; the global batch is batch_size x processes
-    lr: float = 1e-3  # peak learning rate of every parameter group without its own
+    steps: int = 800  # optimiser steps: run length and schedule are counted in steps, so runs repeat exactly
+    batch_size: int = 256  # pairs per process per step; the global batch is batch_size x processes
+    lr: float = 2e-3  # peak learning rate of every parameter group without its own
     lr_vision: float | None = None  # image tower; None = lr
     lr_text: float | None = None  # text tower; None = lr
     lr_heads: float | None = None  # projections, temperature, SigLIP bias; None = lr
@@ -86,7 +87,8 @@ class TrainConfig(Config):
 
     def __post_init__(self):
         for key, valid in (('mode', MODES), ('mixed_precision', PRECISIONS), ('dataset', DATASETS),
-                           ('train_caption', CAPTION_MODES), ('model', tuple(PRESETS)), ('loss', (None, *LOSSES))):
+                           ('train_caption', CAPTION_MODES), ('model', tuple(PRESETS)), ('loss', (None, *LOSSES)),
+                           ('domain', TRAIN_DOMAINS)):
             if getattr(self, key) not in valid:
                 raise ValueError(f"{key} must be one of {', '.join(map(str, valid))}; got {getattr(self, key)!r}")
         for key in ('steps', 'batch_size', 'eval_every', 'log_every', 'save_every', 'keep_last', 'val_size',
@@ -180,7 +182,7 @@ def build_datasets(cfg: TrainConfig, image_size: int) -> dict:
     n_held = cfg.val_size + cfg.test_size
     if cfg.dataset == 'shapes':
         split = lambda s, n, caption='random': ShapesDataset(s, n=n, image_size=image_size, seed=cfg.data_seed,
-                                                             caption=caption)
+                                                             caption=caption, domain=cfg.domain)
         return {'train': split('train', cfg.train_size, cfg.train_caption), 'val': split('val', cfg.val_size),
                 'test': split('test', cfg.test_size)}
     if cfg.dataset == 'coco':

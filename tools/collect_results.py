@@ -1,6 +1,7 @@
 """Gather the README's numbers and figures from real `clip_nb_train` runs into assets/.
 
-Usage: `python tools/collect_results.py runs/shapes runs/shapes_seed1 runs/shapes_seed2`
+Usage: `python tools/collect_results.py runs/shapes runs/shapes_seed1 runs/shapes_seed2 runs/narrow ...`
+(`tools/reproduce_results.sh` makes these runs and calls it.)
 Each run folder needs metrics.json (written by clip_nb_train) and may hold time.txt (the output of `/usr/bin/time -v`)
 and stdout.txt (what the command printed). The first run's figures (its figures/ folder) and printed output are \
 copied to assets/;
@@ -40,7 +41,8 @@ def run_summary(run: Path) -> dict:
     m = json.loads((run / 'metrics.json').read_text())
     if 'eval' not in m or 'shapes' not in m['eval']:
         raise SystemExit(f'{run}/metrics.json has no Shapes evaluation: run clip_nb_train without --no_eval')
-    return {'run': run.name, 'seed': m['config']['seed'], 'steps': m['step'], 'pairs_per_s': m['pairs_per_s'],
+    return {'run': run.name, 'seed': m['config']['seed'], 'domain': m['config']['domain'], 'steps': m['step'],
+            'pairs_per_s': m['pairs_per_s'],
             'precision': m.get('precision', m['config']['mixed_precision']), 'test': m['test'],
             'eval': m['eval']['shapes'],
             'machine': machine(), **time_stats(run / 'time.txt')}
@@ -59,7 +61,8 @@ def main():
         shutil.copyfile(args.runs[0] / 'stdout.txt', args.assets / 'shapes_run.txt')
     write_atomic(args.assets / 'results.json', json.dumps(summaries, indent=1))
     for s in summaries:
-        print(f"{s['run']}: seed {s['seed']}, shape {s['eval']['zs_test_shape_top1']:.1%}, wall {s.get('wall_s')} s")
+        print(f"{s['run']}: {s['domain']} seed {s['seed']}, shape {s['eval']['zs_test_shape_top1']:.1%}, "
+              f"wall {s.get('wall_s')} s")
 
 
 if __name__ == '__main__': main()
