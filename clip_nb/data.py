@@ -5,7 +5,7 @@
 # %% ../nbs/01_data.ipynb #82d4d9e2
 from __future__ import annotations
 import colorsys, copy, csv, json, math, random, warnings
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -146,9 +146,11 @@ class Domain:
 
     def __post_init__(self):
         (s0, s1), (l0, l1) = self.sizes
-        if not 0 < s0 <= s1 < l0 <= l1 <= MAX_DIAMETER:
-            raise ValueError(f'sizes must be (small lo, hi), (large lo, hi) with 0 < small < large <= '
-                             f'{MAX_DIAMETER:.3f}; got {self.sizes}')
+        if not (0 < s0 <= s1 < l0 <= l1 < MAX_DIAMETER and s0 <= 1 / 3 - GAP):  # the least pair fits in two cells
+            raise ValueError(f'sizes must be (small lo, hi), (large lo, hi) with 0 < small < large < '
+                             f'{MAX_DIAMETER:.3f} and small lo <= {1 / 3 - GAP:.3f}; got {self.sizes}')
+        if not 0 <= self.jitter < 1 / 6:
+            raise ValueError(f'jitter must be in [0, 1/6): a centre stays in its cell; got {self.jitter}')
         if not set(self.backgrounds) <= set(BACKGROUNDS):
             raise ValueError(f'unknown backgrounds {set(self.backgrounds) - set(BACKGROUNDS)}; valid: {BACKGROUNDS}')
         turn_ok, grey_ok = 0 <= self.turn[0] <= self.turn[1], 0 <= self.grey[0] <= self.grey[1] <= 255
