@@ -4,7 +4,7 @@
     python bench/text_cache_speed.py --smoke    # seconds: `tiny` preset, 64 training + 32 held-out images, \
 1 thread (CI)
 
-The caption set is exactly the default run's (`TrainConfig()`): the first caption of each of the 6,000 training images
+The caption set is exactly the default run's (`TrainConfig()`): the first caption of each of the training images
 (`train_caption: first`) and the caption each validation and test image is paired with. \
 "Up front" is what `Trainer.prepare`
 does (one `TextFeatureCache.add` of the distinct captions); "batch by batch" feeds the same captions, shuffled, \
@@ -28,7 +28,7 @@ def run_captions(cfg: TrainConfig, datasets: dict) -> list:
     return out
 
 
-SMOKE = dict(model='tiny', train_size=64, val_size=16, test_size=16)
+SMOKE = dict(model='tiny', train_size=64, val_size=16, test_size=16, batch_size=8)
 
 
 def main():

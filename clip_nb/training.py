@@ -99,6 +99,28 @@ class TrainConfig(Config):
         if not re.fullmatch(r'[\w.-]+', self.name) or self.name in ('.', '..'):
             raise ValueError(f"name must be a plain folder name (letters, digits, _ . -); got {self.name!r}")
         self.betas = tuple(self.betas)
+        self._check_ranges()
+
+    def _check_ranges(self):
+        "Refuse values that would train wrongly or fail later, naming every bad key and what it accepts."
+        full = f'>= batch_size ({self.batch_size}), since every step takes a full batch'
+        checks = {'lr': (self.lr > 0, '> 0'), 'eps': (self.eps > 0, '> 0'),
+                  'weight_decay': (self.weight_decay >= 0, '>= 0'), 'warmup': (self.warmup >= 0, '>= 0'),
+                  'min_lr_ratio': (0 <= self.min_lr_ratio <= 1, 'in [0, 1]'),
+                  'grad_clip': (self.grad_clip is None or self.grad_clip > 0, '> 0, or null for no clipping'),
+                  'betas': (len(self.betas) == 2 and all(0 <= b < 1 for b in self.betas), 'two numbers in [0, 1)'),
+                  'cache_workers': (self.cache_workers >= 0, '>= 0'), 'num_workers': (self.num_workers >= 0, '>= 0'),
+                  **{k: (getattr(self, k) is None or getattr(self, k) > 0, '> 0, or null for lr')
+                     for k in ('lr_vision', 'lr_text', 'lr_heads')},
+                  **{k: (getattr(self, k) is None or getattr(self, k) >= self.batch_size, full)
+                     for k in ('train_size', 'val_size', 'test_size')}}
+        bad = [f'{k} must be {what}; got {getattr(self, k)!r}' for k, (ok, what) in checks.items() if not ok]
+        vision = get_preset(self.model).vision
+        size = vision.image_size if self.image_size is None else self.image_size
+        if size < vision.patch_size or size % vision.patch_size:
+            bad.append(f'image_size must be a multiple of the patch size of preset {self.model!r} '
+                       f'({vision.patch_size}); got {size}')
+        if bad: raise ValueError('; '.join(bad))
 
 # %% ../nbs/08_training.ipynb #d27a1e4b
 def warmup_cosine(step: int,  # optimiser steps taken so far
