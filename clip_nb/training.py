@@ -26,8 +26,8 @@ __all__ = ['MODES', 'LOCKED', 'PRECISIONS', 'DATASETS', 'RUN_FILES', 'TrainConfi
            'lock_towers', 'train_mode', 'build_model', 'tower_of', 'param_groups', 'EpochSampler', 'SeededItems',
            'build_datasets', 'caption_collate', 'make_loader', 'TextFeatureCache', 'in_batch_hits', 'cpu_has_bf16',
            'resolve_precision', 'make_accelerator', 'Checkpoints', 'find_checkpoint', 'run_folder', 'Callback',
-           'TrainResult', 'Trainer', 'clear_run', 'check_same_config', 'read_jsonl', 'train', 'results_table',
-           'ProgressLogger', 'SaveBest']
+           'TrainResult', 'Trainer', 'clear_run', 'check_same_config', 'check_run_folder', 'read_jsonl', 'train',
+           'results_table', 'ProgressLogger', 'SaveBest']
 
 # %% ../nbs/08_training.ipynb #57ba63a0
 MODES = ('full', 'locked_text', 'locked_image', 'heads_only')
@@ -83,6 +83,7 @@ class TrainConfig(Config):
     save_every: int = 600  # a resumable checkpoint every N steps (and at the last step)
     keep_last: int = 1  # resumable checkpoints kept; best/ is kept besides them
     resume: bool = False  # continue this run from checkpoints/latest.json
+    overwrite: bool = False  # replace an existing run of this name (without it, an existing run is never touched)
     progress: bool = True  # show a progress bar (main process only)
 
     def __post_init__(self):
@@ -377,7 +378,7 @@ class Trainer:
         self.ckpts = Checkpoints(self.run_dir / 'checkpoints', cfg.keep_last, acc.is_main_process,
                                  acc.wait_for_everyone)
         self.callbacks = [ProgressLogger(), SaveBest(), *callbacks]
-        if cfg.resume and self.ckpts.latest() is not None: check_same_config(cfg, self.run_dir)  # fail before any work
+        check_run_folder(cfg, self.run_dir, self.ckpts)  # fail before any work
         seed_everything(cfg.seed)
         self.clip = build_model(cfg).to(acc.device)
         self.datasets = build_datasets(cfg, self.clip.cfg.vision.image_size)
@@ -439,9 +440,22 @@ def check_same_config(cfg: TrainConfig, run_dir: Path):
     "Refuse to resume `run_dir` with a config that differs from the one it started with (resume and progress aside)."
     started = TrainConfig.from_yaml(run_dir / 'config.yaml')
     changed = [k for k in TrainConfig.keys()
-               if k not in ('resume', 'progress') and getattr(started, k) != getattr(cfg, k)]
+               if k not in ('resume', 'progress', 'overwrite') and getattr(started, k) != getattr(cfg, k)]
     if changed:
         raise ValueError(f"{run_dir} was started with other values of {', '.join(changed)}; resume with the same one")
+
+def check_run_folder(cfg: TrainConfig, run_dir: Path, ckpts: Checkpoints):
+    "Before any work: refuse to resume what cannot be resumed, and to replace a run nobody asked to replace."
+    held = [name for name in RUN_FILES if (run_dir / name).exists()]
+    if cfg.resume:
+        if ckpts.latest() is None:
+            what = ('no such run folder' if not run_dir.exists() else
+                    'no completed step checkpoint (checkpoints/latest.json)')
+            raise FileNotFoundError(f"nothing to resume in {run_dir}: {what}; start the run without --resume")
+        check_same_config(cfg, run_dir)
+    elif held and not cfg.overwrite:
+        raise FileExistsError(f"{run_dir} already holds a run ({', '.join(held)}): continue it with --resume, "
+                              f"replace it with --overwrite, or choose another --name")
 
 def read_jsonl(path: Path) -> list:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
@@ -453,8 +467,7 @@ def start_or_resume(self: Trainer):
     cfg, acc, main = self.cfg, self.acc, self.acc.is_main_process
     latest = self.ckpts.latest() if cfg.resume else None
     if latest is None:
-        if main and (self.run_dir / 'checkpoints').exists():
-            print(f"{'nothing to resume in' if cfg.resume else 'replacing the earlier run in'} {self.run_dir}")
+        if main and (self.run_dir / 'checkpoints').exists(): print(f'replacing the earlier run in {self.run_dir}')
         if main: clear_run(self.run_dir); cfg.to_yaml(self.run_dir / 'config.yaml')
         acc.wait_for_everyone()
         return

@@ -8,7 +8,7 @@ mkdir -p runs
 runs=()
 train() {  # train NAME ARGS...: one timed run, its printed output and timing kept in the run folder
   local name=$1; shift
-  /usr/bin/time -v clip_nb_train --name "$name" "$@" > "runs/$name.stdout" 2> "runs/$name.time"
+  /usr/bin/time -v clip_nb_train --name "$name" --overwrite "$@" > "runs/$name.stdout" 2> "runs/$name.time"
   mv "runs/$name.stdout" "runs/$name/stdout.txt"; mv "runs/$name.time" "runs/$name/time.txt"
   runs+=("runs/$name")
 }
