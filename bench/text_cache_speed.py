@@ -1,15 +1,12 @@
 """The locked-text cache of the default run: its captions encoded up front vs batch by batch as training meets them.
 
     python bench/text_cache_speed.py
-    python bench/text_cache_speed.py --smoke    # seconds: `tiny` preset, 64 training + 32 held-out images, \
-1 thread (CI)
+    python bench/text_cache_speed.py --smoke    # seconds: `tiny` preset, 64 training + 32 held-out images (CI)
 
 The caption set is exactly the default run's (`TrainConfig()`): the first caption of each of the training images
-(`train_caption: first`) and the caption each validation and test image is paired with. \
-"Up front" is what `Trainer.prepare`
-does (one `TextFeatureCache.add` of the distinct captions); "batch by batch" feeds the same captions, shuffled, \
-one training
-batch (`batch_size`) at a time, as a lazily filled cache would meet them during the first epoch.
+(`train_caption: first`) and the caption each validation and test image is paired with. "Up front" is what
+`Trainer.prepare` does (one `TextFeatureCache.add` of the distinct captions); "batch by batch" feeds the same captions,
+shuffled, one training batch (`batch_size`) at a time, as a lazily filled cache would meet them during the first epoch.
 """
 import argparse, dataclasses, time
 

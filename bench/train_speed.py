@@ -1,17 +1,14 @@
-"""Training throughput of each mode, in full precision and with bf16 autocast: pairs per second of \
-the default run's preset.
+"""Training throughput of each mode, fp32 and bf16 autocast: pairs per second of the default run's preset.
 
     python bench/train_speed.py                      # 4 modes x (no, bf16), the default batch, 20 timed steps each
     python bench/train_speed.py --modes locked_text --precisions bf16 --steps 50
     python bench/train_speed.py --smoke              # seconds: `tiny` preset, batch 4, 1 timed step (CI)
 
 Everything not set here is `TrainConfig()`'s default (preset, batch size, data, optimiser). Each row builds a `Trainer`
-(chapter 8) for the mode, runs a few warm-up steps, then times `--steps` optimiser steps on batches drawn beforehand \
-from
-the run's in-memory image pool, with the locked-text cache already holding their captions: the steady state of a run.
-A real run also pays, once, for filling the image pool and for encoding each new caption (both reported by \
-`clip_nb_train`
-as start-up and early-step time), and for validation.
+(chapter 8) for the mode, runs a few warm-up steps, then times `--steps` optimiser steps on batches drawn beforehand
+from the run's in-memory image pool, with the locked-text cache already holding their captions: the steady state of a
+run. A real run also pays, once, for filling the image pool and for encoding each new caption (both reported by
+`clip_nb_train` as start-up and early-step time), and for validation.
 
 Accelerate keeps one mixed-precision setting per process, so each (mode, precision) is measured in a process of its own
 (which also keeps one row's memory and threads out of the next). `--smoke` checks that everything runs, not speed: it

@@ -20,11 +20,12 @@ __all__ = ['SHAPES', 'COLOURS', 'SHADES', 'SIZES', 'POSITIONS', 'NOVEL_PAIRS', '
            'ONE_OBJECT_TEMPLATES', 'TWO_OBJECT_TEMPLATES', 'N_TEMPLATES', 'BACKGROUNDS', 'MARGIN', 'GAP',
            'MAX_DIAMETER', 'RGB_JITTER', 'NARROW', 'WIDE', 'DOMAINS', 'MIXED', 'TRAIN_DOMAINS', 'P_TWO', 'SYMMETRY',
            'GRAIN', 'NORMS', 'CAPTION_MODES', 'IMAGE_ERRORS', 'shade', 'split_id', 'ObjectSpec', 'Layout', 'where',
-           'describe', 'Domain', 'item_random', 'split_domain', 'cell_of', 'sample_layout', 'object_mask', 'mask_bbox',
-           'noise_fields', 'texture', 'background', 'render', 'image_geometry', 'to_normalised', 'image_transforms',
-           'denormalize', 'ShapeObject', 'ShapesSample', 'choose_caption', 'TransformedImages', 'ShapesDataset',
-           'show_samples', 'TokenizingCollate', 'ImageCaptions', 'read_json', 'json_entries', 'read_coco_captions',
-           'read_coco_labels', 'CocoCaptions', 'read_caption_table', 'CsvCaptions', 'ImagePool', 'ItemRange']
+           'describe', 'Domain', 'item_random', 'domain_name', 'split_domain', 'cell_of', 'sample_layout',
+           'object_mask', 'mask_bbox', 'noise_fields', 'texture', 'background', 'render', 'image_geometry',
+           'to_normalised', 'image_transforms', 'denormalize', 'ShapeObject', 'ShapesSample', 'choose_caption',
+           'TransformedImages', 'ShapesDataset', 'show_samples', 'TokenizingCollate', 'ImageCaptions', 'read_json',
+           'json_entries', 'read_coco_captions', 'read_coco_labels', 'CocoCaptions', 'read_caption_table',
+           'CsvCaptions', 'ImagePool', 'ItemRange']
 
 # %% ../nbs/01_data.ipynb #c8829668
 SHAPES = ('circle', 'square', 'triangle', 'star', 'cross', 'heart')
@@ -175,16 +176,21 @@ def item_random(key: tuple, stream: str) -> random.Random:
     "The generator of one item's `stream` ('layout', 'pixels', ...), seeded by its key (seed, split id, index, ...)."
     return random.Random('/'.join(map(str, (stream, *key))))
 
-def split_domain(split: str, domain: str | None = None,  # None: 'wide'
-                 key: tuple | None = None) -> Domain:  # the item's key: which half of 'mixed' it falls in
-    "The domain of an item of `split`: a shifted split's own; for the others `domain` (one of TRAIN_DOMAINS)."
+def domain_name(split: str, domain: str | None = None) -> str:  # None: 'wide'
+    "The domain `split` is drawn from: a shifted split's own; for the others `domain`, one of TRAIN_DOMAINS."
     split_id(split)  # a valid split
     if split in SHIFTED_SPLITS:
         if domain not in (None, split): raise ValueError(f'split {split!r} has its own domain; got domain={domain!r}')
-        return DOMAINS[split]
+        return split
     domain = 'wide' if domain is None else domain
     if domain not in TRAIN_DOMAINS: raise ValueError(f"unknown domain {domain!r}; valid: {', '.join(TRAIN_DOMAINS)}")
-    if domain != 'mixed': return DOMAINS[domain]
+    return domain
+
+def split_domain(split: str, domain: str | None = None,  # None: 'wide'
+                 key: tuple | None = None) -> Domain:  # the item's key: which half of 'mixed' it falls in
+    "The Domain of an item of `split` (see `domain_name`); for 'mixed', the half that the item's key picks."
+    name = domain_name(split, domain)
+    if name != 'mixed': return DOMAINS[name]
     if key is None: raise ValueError("domain 'mixed' is chosen item by item: pass the item's key")
     return NARROW if item_random(key, 'domain').random() < MIXED else WIDE
 
@@ -459,7 +465,7 @@ class ShapesDataset(TransformedImages):
                  caption: str = 'random', n_captions: int = 5,  # 'random' or 'first'; captions per image (3 to 8)
                  domain: str | None = None):  # train/val/test/novel: a key of DOMAINS (None: 'wide'); see split_domain
         self.sid, self.domain = split_id(split), domain
-        split_domain(split, domain, (seed, self.sid, 0))  # refuses an unknown domain, or one for a shifted split
+        domain_name(split, domain)  # refuses an unknown domain, or one for a shifted split
         if caption not in CAPTION_MODES: raise ValueError(f'unknown caption mode {caption!r}; valid: {CAPTION_MODES}')
         if not 3 <= n_captions <= min(N_TEMPLATES.values()):
             raise ValueError(f'n_captions={n_captions}; Shapes has between 3 and {min(N_TEMPLATES.values())} per image')
