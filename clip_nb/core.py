@@ -4,16 +4,18 @@
 
 # %% ../nbs/00_core.ipynb #c0a1e003
 from __future__ import annotations
-import contextlib, dataclasses, difflib, hashlib, json, os, random, shutil, types, typing, uuid
+import contextlib, dataclasses, difflib, hashlib, json, os, random, re, shutil, types, typing, uuid
 from pathlib import Path
 import numpy as np
 import torch
 import torch.distributed as dist
 import yaml
+from filelock import FileLock
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['atomic_path', 'write_atomic', 'write_json_atomic', 'publish_dir', 'write_dir_atomic', 'type_name', 'coerce', 'Config',
+__all__ = ['atomic_path', 'write_atomic', 'write_json_atomic', 'publish_dir', 'write_dir_atomic', 'remove_leftovers',
+           'read_json_object', 'update_json', 'file_sha256', 'tensors_sha256', 'type_name', 'coerce', 'Config',
            'parse_overrides', 'seed_everything', 'stable_seed', 'evaluating', 'rank_and_world']
 
 # %% ../nbs/00_core.ipynb #c0a1e007
@@ -65,6 +67,76 @@ def write_dir_atomic(dest: str | Path,  # the folder to (re)place
         write(tmp)
         return publish_dir(tmp, dest)
     finally: shutil.rmtree(tmp, ignore_errors=True)
+
+# %% ../nbs/00_core.ipynb #c0b2e002
+def _writer_alive(name: str) -> bool:
+    "Is the process that `atomic_path` named this temporary file after (.STEM.PID-HEX.tmp...) still running?"
+    m = re.match(r'\..*\.(\d+)-[0-9a-f]{6}\.tmp', name)
+    if not m or int(m.group(1)) == os.getpid(): return False
+    try: os.kill(int(m.group(1)), 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+def remove_leftovers(folder: str | Path) -> list:  # what was removed or put back, for the caller to report
+    "Delete what a killed `write_dir_atomic` / `atomic_path` left in `folder`; put an aside folder back if its own is gone."
+    folder, done = Path(folder), []
+    if not folder.is_dir(): return done
+    for p in sorted(folder.iterdir()):
+        if not p.name.startswith('.'): continue
+        name, sep, _ = p.name[1:].rpartition('.old-')
+        if sep and p.is_dir() and name:
+            if (folder / name).exists(): shutil.rmtree(p)
+            else: p.rename(folder / name); done.append(f'{p.name} -> {name}'); continue
+        elif '.tmp-' in p.name or ('.tmp' in p.suffixes and not _writer_alive(p.name)):  # a folder or file being written
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
+        else: continue
+        done.append(p.name)
+    return done
+
+def read_json_object(path: str | Path,  # a JSON file holding an object
+                     missing_ok: bool = True) -> dict:  # a missing file reads as {}
+    "The JSON object in `path`; a clear error naming the file if it is damaged or holds something else."
+    path = Path(path)
+    if not path.exists():
+        if missing_ok: return {}
+        raise FileNotFoundError(f'{path} not found')
+    if path.is_dir(): raise IsADirectoryError(f'{path} is a folder; expected a JSON file')
+    try: obj = json.loads(path.read_text(encoding='utf-8'))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f'{path} is damaged (not valid JSON: {e}); move it away or delete it, '
+                         'then run again') from None
+    if not isinstance(obj, dict): raise ValueError(f'{path} holds a JSON {type(obj).__name__}; expected an object')
+    return obj
+
+def update_json(path: str | Path,  # the JSON object file to change (created if missing)
+                change,  # callable(dict) that changes the object in place
+                timeout: float = 60) -> dict:  # seconds to wait for another process's lock
+    "Read, change and atomically rewrite a JSON object file under a lock, so concurrent updates never drop each other."
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(path.with_name(f'.{path.name}.lock'), timeout=timeout):
+        obj = read_json_object(path)
+        change(obj)
+        write_json_atomic(path, obj)
+    return obj
+
+# %% ../nbs/00_core.ipynb #c0b2e007
+def file_sha256(path: str | Path, block_size: int = 1 << 20) -> str:
+    "sha256 of a file's bytes, read in blocks."
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        while block := f.read(block_size): h.update(block)
+    return h.hexdigest()
+
+def tensors_sha256(state: dict) -> str:  # {name: tensor}, e.g. a module's state_dict()
+    "sha256 over a state dict's content: each tensor's name, dtype, shape and bytes, in name order."
+    h = hashlib.sha256()
+    for name, t in sorted(state.items()):
+        t = t.detach().cpu().contiguous()
+        h.update(f'{name}|{t.dtype}|{tuple(t.shape)}|'.encode())
+        h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
+    return h.hexdigest()
 
 # %% ../nbs/00_core.ipynb #c0a1e014
 _BOOLS = {'true': True, 'yes': True, '1': True, 'on': True, 'false': False, 'no': False, '0': False, 'off': False}
@@ -158,7 +230,12 @@ def _from_yaml(cls, path: str | Path | None = None,  # a YAML mapping of the con
     "Load a config file, then apply overrides; unknown keys and wrong types are errors."
     d = {}
     if path is not None:
-        d = yaml.safe_load(Path(path).read_text()) or {}
+        path = Path(path)
+        if path.is_dir(): raise ValueError(f"config {path} is a folder; expected a YAML file such as configs/shapes.yaml")
+        if not path.is_file(): raise FileNotFoundError(f"config file {path} not found")
+        try: d = yaml.safe_load(path.read_text()) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as e:
+            raise ValueError(f"{path} is not valid YAML: {' '.join(str(e).split())}") from None
         if not isinstance(d, dict): raise ValueError(f"{path} must hold a YAML mapping of config keys; "
                                                      f"got {type(d).__name__}")
         cls.check_keys(d, str(path))

@@ -23,8 +23,8 @@ __all__ = ['SHAPES', 'COLOURS', 'SHADES', 'SIZES', 'POSITIONS', 'NOVEL_PAIRS', '
            'describe', 'Domain', 'item_random', 'domain_name', 'split_domain', 'cell_of', 'sample_layout',
            'object_mask', 'mask_bbox', 'noise_fields', 'texture', 'background', 'render', 'image_geometry',
            'to_normalised', 'image_transforms', 'denormalize', 'ShapeObject', 'ShapesSample', 'choose_caption',
-           'TransformedImages', 'ShapesDataset', 'show_samples', 'TokenizingCollate', 'ImageCaptions', 'read_json',
-           'json_entries', 'read_coco_captions', 'read_coco_labels', 'CocoCaptions', 'read_caption_table',
+           'TransformedImages', 'ShapesDataset', 'show_samples', 'readable_items', 'TokenizingCollate', 'ImageCaptions',
+           'read_json', 'json_entries', 'read_coco_captions', 'read_coco_labels', 'CocoCaptions', 'read_caption_table',
            'CsvCaptions', 'ImagePool', 'ItemRange']
 
 # %% ../nbs/01_data.ipynb #c8829668
@@ -507,12 +507,19 @@ def show_samples(samples: list, ncols: int = 4, size: float = 1.7, caption: int 
     return fig
 
 # %% ../nbs/01_data.ipynb #29746e32
+def readable_items(items: list) -> tuple:
+    "(the items that have an image, the 'path: why' of those whose file could not be read)."
+    return ([it for it in items if it['image'] is not None],
+            [it['unreadable'] for it in items if it['image'] is None])
+
 class TokenizingCollate:
     "DataLoader collate_fn: stack images, tokenise captions (padded to the longest, cut at max_length)."
     def __init__(self, tokenizer,  # a fast Hugging Face tokenizer (the text tower's)
                  max_length: int = 32):
         self.tokenizer, self.max_length = tokenizer, max_length
     def __call__(self, items: list) -> dict:
+        items, skipped = readable_items(items)
+        if not items: return {'captions': [], 'skipped': skipped}  # every file of the batch was unreadable
         captions = [it['caption'] for it in items]
         tokens = self.tokenizer(captions, padding='longest', truncation=True, max_length=self.max_length,
                                 return_tensors='pt')
@@ -520,7 +527,8 @@ class TokenizingCollate:
                 'input_ids': tokens['input_ids'].long(),                        # (B, L)
                 'attention_mask': tokens['attention_mask'].long(),              # (B, L)
                 'captions': captions,
-                'index': torch.tensor([it['index'] for it in items], dtype=torch.long)}
+                'index': torch.tensor([it['index'] for it in items], dtype=torch.long),
+                'skipped': skipped}                                             # 'path: why' of unreadable files
 
 # %% ../nbs/01_data.ipynb #ea4502a7
 IMAGE_ERRORS = (OSError, ValueError, SyntaxError, Image.DecompressionBombError)  # what PIL raises on bad image files
@@ -547,14 +555,12 @@ class ImageCaptions(TransformedImages):
             if path not in self.skipped: warnings.warn(f'skipping unreadable image {path}: {type(e).__name__}: {e}')
             self.skipped[path] = f'{type(e).__name__}: {e}'
     def __getitem__(self, i: int) -> dict:
-        n, i = len(self), _check_index(i, len(self))
-        for j in ((i + step) % n for step in range(n)):  # i, then the next images, wrapping round
-            if str(self.paths[j]) in self.skipped: continue  # known bad: do not try again
-            image = self._readable(j)
-            if image is not None:
-                caption = choose_caption(self.captions[j], self.caption, (self.seed, j, self.epoch))
-                return {'image': self.transform(image), 'caption': caption, 'index': j}
-        raise RuntimeError(f'none of the {n} images could be read; {self.summary()}')
+        i = _check_index(i, len(self))
+        path = str(self.paths[i])
+        image = None if path in self.skipped else self._readable(i)  # a file known to be bad is not opened again
+        if image is None: return {'image': None, 'caption': None, 'index': i, 'unreadable': f'{path}: {self.skipped[path]}'}
+        caption = choose_caption(self.captions[i], self.caption, (self.seed, i, self.epoch))
+        return {'image': self.transform(image), 'caption': caption, 'index': i}
     def verify(self) -> dict:
         "Try to read every image (slow on a big set); returns (and records) the skipped ones."
         for i in range(len(self)): self._readable(i)
@@ -562,7 +568,9 @@ class ImageCaptions(TransformedImages):
     def summary(self) -> str:
         counts = f'{len(self)} images, {sum(map(len, self.captions))} captions'
         files = ''.join(f'\n  {p}: {why}' for p, why in self.skipped.items())
-        return f'{counts}, {len(self.skipped)} unreadable images skipped{files}'
+        orphans = getattr(self, 'orphan_captions', 0)
+        orphans = f', {orphans} captions of images not in the annotations skipped' if orphans else ''
+        return f'{counts}{orphans}, {len(self.skipped)} unreadable images skipped{files}'
 
 # %% ../nbs/01_data.ipynb #2a6e858c
 def read_json(path, what: str, keys: tuple) -> dict:
@@ -590,27 +598,31 @@ def json_entries(data: dict, key: str, fields: tuple, path) -> list:
 
 # %% ../nbs/01_data.ipynb #a6f10dc1
 def _annotations_by_image(data: dict, path, field: str,  # the annotation key to collect per image
-                          ref: str, known: dict, table: str) -> dict:  # a[ref] must be a key of `known` (from `table`)
-    "{image_id: [a[field], ...]} over the file's annotations, each checked to refer to a known entry."
-    out = {}
+                          ref: str, known: dict, table: str,  # a[ref] must be a key of `known` (from `table`)
+                          skip_unknown: bool = False) -> tuple:  # leave out (and count) annotations of unknown a[ref]
+    "({image_id: [a[field], ...]}, annotations skipped) over the file's annotations, each checked against `known`."
+    out, skipped = {}, 0
     for j, a in enumerate(json_entries(data, 'annotations', ('image_id', field), path)):
         if a[ref] not in known:
+            if skip_unknown: skipped += 1; continue
             raise ValueError(f"{path}: annotations[{j}] refers to {ref} {a[ref]}, which is not in {table!r}")
         out.setdefault(a['image_id'], []).append(a[field])
-    return out
+    return out, skipped
 
 def read_coco_captions(path) -> tuple:
-    "({image_id: file_name}, {image_id: [captions]}) from a COCO captions JSON file."
+    ("({image_id: file_name}, {image_id: [captions]}, captions skipped) from a COCO captions JSON file; "
+     "a caption of an image not in 'images' is skipped and counted.")
     data = read_json(path, 'COCO captions file', ('images', 'annotations'))
     files = {e['id']: e['file_name'] for e in json_entries(data, 'images', ('id', 'file_name'), path)}
-    captions = _annotations_by_image(data, path, 'caption', 'image_id', files, 'images')
-    return files, {i: [str(c).strip() for c in cs] for i, cs in captions.items()}
+    captions, orphans = _annotations_by_image(data, path, 'caption', 'image_id', files, 'images', skip_unknown=True)
+    if orphans: warnings.warn(f'{path}: skipping {orphans} captions of images that are not in its images list')
+    return files, {i: [str(c).strip() for c in cs] for i, cs in captions.items()}, orphans
 
 def read_coco_labels(path) -> tuple:
     "({category_id: name}, {image_id: set of category ids}) from a COCO instances JSON file."
     data = read_json(path, 'COCO instances file', ('categories', 'annotations'))
     categories = {c['id']: c['name'] for c in json_entries(data, 'categories', ('id', 'name'), path)}
-    labels = _annotations_by_image(data, path, 'category_id', 'category_id', categories, 'categories')
+    labels, _ = _annotations_by_image(data, path, 'category_id', 'category_id', categories, 'categories')
     return categories, {i: set(ls) for i, ls in labels.items()}
 
 # %% ../nbs/01_data.ipynb #5b018c3b
@@ -628,8 +640,9 @@ class CocoCaptions(ImageCaptions):
             raise FileNotFoundError(f'COCO images folder not found: {images_dir}; expected the COCO-2017 layout '
                                     f'(root/{split}2017/ and root/annotations/), or pass images_dir=')
         self.annotations = Path(annotations) if annotations else root / 'annotations' / f'captions_{split}2017.json'
-        files, captions = read_coco_captions(self.annotations)
+        files, captions, self.orphan_captions = read_coco_captions(self.annotations)
         self.image_ids = sorted(captions)  # images without captions are left out
+        if not self.image_ids: raise ValueError(f'{self.annotations} has no caption of an image in its images list')
         train = split == 'train' if train is None else train
         super().__init__([images_dir / files[i] for i in self.image_ids], [captions[i] for i in self.image_ids],
                          transform or image_transforms(image_size, train), caption, seed)
@@ -684,12 +697,12 @@ class CsvCaptions(ImageCaptions):
 
 # %% ../nbs/01_data.ipynb #d0a1e002
 def _uint8_items(items: list) -> dict:
-    return {'image': torch.stack([torch.as_tensor(it['image']) for it in items]),
-            'caption': [it['caption'] for it in items],
-            'index': [it['index'] for it in items]}
+    items, skipped = readable_items(items)
+    return {'image': [torch.as_tensor(it['image']) for it in items], 'caption': [it['caption'] for it in items],
+            'index': [it['index'] for it in items], 'skipped': skipped}
 
 class ImagePool(Dataset):
-    "A captioned dataset decoded once into memory (uint8 images); items look like the dataset's."
+    "A captioned dataset decoded once into memory (uint8 images); items look like the dataset's; unreadable ones are left out."
     def __init__(self,
                  # a dataset with `with_transform`, `captions_of(i)`, items {'image', 'caption', 'index'}
                  ds: TransformedImages,
@@ -700,7 +713,10 @@ class ImagePool(Dataset):
                  workers: int = 0):  # DataLoader processes that decode the images
         view = ds.with_transform(v2.Compose([v2.ToImage(), *image_geometry(image_size, train=False)]))
         batches = list(DataLoader(view, batch_size=256, num_workers=workers, collate_fn=_uint8_items))
-        self.images = torch.cat([b['image'] for b in batches])  # (n, 3, H, W) uint8
+        self.skipped = [s for b in batches for s in b['skipped']]  # 'path: why' of the files that could not be read
+        if not any(b['image'] for b in batches):
+            raise ValueError(f"none of the {len(ds)} images could be read; first: {', '.join(self.skipped[:3])}")
+        self.images = torch.stack([im for b in batches for im in b['image']])  # (n, 3, H, W) uint8, readable only
         self.index = [i for b in batches for i in b['index']]
         self.fixed = [c for b in batches for c in b['caption']]
         self.captions = [ds.captions_of(i) for i in self.index] if vary_captions else None

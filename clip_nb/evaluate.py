@@ -8,7 +8,7 @@ import json, time
 from pathlib import Path
 import torch
 from accelerate import PartialState
-from .core import atomic_path, evaluating, write_json_atomic
+from .core import atomic_path, evaluating, read_json_object, update_json, write_json_atomic
 from .clip import CLIP
 from .data import ShapesDataset, CocoCaptions, CsvCaptions, SHAPES, COLOURS, SHIFTED_SPLITS, denormalize
 from .training import TrainConfig, TrainResult, find_checkpoint, run_folder
@@ -20,9 +20,10 @@ from .attention_maps import pointing_scores
 
 # %% auto #0
 __all__ = ['N_ZERO_SHOT', 'N_RETRIEVAL', 'N_ATTENTION', 'N_MIN_RETRIEVAL', 'ZERO_SHOT_SPLITS', 'FIGURES', 'check_sizes',
-           'load_checkpoint', 'save_figure', 'plot_curves', 'plot_similarity', 'zero_shot_figures', 'retrieval_figures',
-           'shapes_evaluation', 'captions_evaluation', 'evaluation_table', 'attention_lines', 'merge_json',
-           'robustness_table', 'run_evaluation', 'default_out', 'eval_key', 'evaluate_checkpoint', 'evaluate_run']
+           'check_device', 'load_checkpoint', 'save_figure', 'plot_curves', 'plot_similarity', 'zero_shot_figures',
+           'retrieval_figures', 'shapes_evaluation', 'captions_evaluation', 'evaluation_table', 'attention_lines',
+           'merge_json', 'robustness_table', 'run_evaluation', 'default_out', 'eval_key', 'check_eval_args',
+           'evaluate_checkpoint', 'evaluate_run']
 
 # %% ../nbs/12_evaluate.ipynb #cc29968a
 N_ZERO_SHOT, N_RETRIEVAL, N_ATTENTION = 2000, 500, 500  # default images per zero-shot split, retrieval, pointing game
@@ -35,6 +36,18 @@ def check_sizes(**sizes):
              'n_attention': (0, ' (0 skips it)')}
     for name, n in sizes.items():
         if n < least[name][0]: raise ValueError(f'{name} must be at least {least[name][0]}{least[name][1]}; got {n}')
+def check_device(device: str) -> torch.device:
+    "The torch device named `device`, after checking that this machine has it (a clear error naming what it has)."
+    try: d = torch.device(device)
+    except (RuntimeError, TypeError): raise ValueError(f"device {device!r} is not a device name; use cpu, cuda or cuda:N") from None
+    n_gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if d.type == 'cuda' and (not n_gpus or (d.index or 0) >= n_gpus):
+        has = f'{n_gpus} CUDA GPU(s): cuda:0 to cuda:{n_gpus - 1}' if n_gpus else 'no CUDA GPU that torch can use'
+        raise ValueError(f"device {device!r}: this machine has {has}; use cpu" + (' or one of those' if n_gpus else ''))
+    if d.type == 'mps' and not torch.backends.mps.is_available(): raise ValueError(f"device {device!r}: no MPS here; use cpu")
+    if d.type not in ('cpu', 'cuda', 'mps'): raise ValueError(f"device {device!r}: use cpu, cuda or cuda:N")
+    return d
+
 FIGURES = ('curves.png', 'similarity.png', 'zero_shot_confusion.png', 'zero_shot_examples.png',
            'retrieval_text_to_image.png', 'retrieval_image_to_text.png')  # what a run's figures/ folder holds
 
@@ -73,7 +86,8 @@ def plot_curves(history: list, path: str | Path | None = None):
 def plot_similarity(model: CLIP, ds, n: int = 8, path: str | Path | None = None):
     "Cosine similarity of the first n images of `ds` (columns) with their captions (rows)."
     import matplotlib.pyplot as plt
-    items = [ds[i] for i in range(n)]
+    items = [it for it in (ds[i] for i in range(len(ds))) if it['image'] is not None][:n]  # unreadable files left out
+    n = len(items)
     with evaluating(model):
         images = model.encode_image(torch.stack([it['image'] for it in items]).to(model.device), normalize=True)
         sims = (model.encode_text([it['caption'] for it in items], normalize=True) @ images.T).float().cpu()  # (n, n)
@@ -156,9 +170,10 @@ def shapes_evaluation(model,  # a CLIP
     return out
 
 # %% ../nbs/12_evaluate.ipynb #0ec9e5e4
-def captions_evaluation(model, dataset, n: int = None, zero_shot: bool = True) -> dict:
+def captions_evaluation(model, dataset, n: int = None, zero_shot: bool = True,
+                        skipped: dict = None) -> dict:  # also records the unreadable images left out {index: 'path: why'}
     "COCO or CSV: retrieval both ways on the first n items, and for COCO with instances the 80-category zero-shot."
-    ret = retrieval_metrics(model, dataset, n=n)
+    ret = retrieval_metrics(model, dataset, n=n, skipped=skipped)
     out = {f'ret_{k}': v for k, v in ret.items()}
     if zero_shot and getattr(dataset, 'categories', None):
         out |= {f'zs_{k}': v for k, v in coco_zero_shot(model, dataset).items()}
@@ -180,6 +195,7 @@ def evaluation_table(m: dict) -> str:
     lines += [f"{'retrieval':<20}{'R@1':>8}{'R@5':>8}{'R@10':>8}{'medR':>8}  ({n})"]
     lines += [f"{name:<20}" + ''.join(f"{m[f'{p}{d}_R@{k}']:>8.1%}" for k in (1, 5, 10)) + f"{m[f'{p}{d}_medR']:>8.1f}"
               for name, d in (('image->text', 'i2t'), ('text->image', 't2i'))]
+    if m.get(p + 'n_skipped'): lines += [f"{int(m[p + 'n_skipped'])} unreadable images were skipped (not scored)"]
     if 'att_test_pointing_rollout_one' in m: lines += attention_lines(m)
     return '\n'.join(lines)
 
@@ -195,11 +211,8 @@ def attention_lines(m: dict) -> list:
 
 # %% ../nbs/12_evaluate.ipynb #113b6978
 def merge_json(path: Path, key: str, entries: dict) -> dict:
-    "Merge `entries` into the dict under `key` of the JSON object at `path` (created if missing), written atomically."
-    obj = json.loads(path.read_text()) if path.is_file() else {}
-    obj.setdefault(key, {}).update(entries)
-    write_json_atomic(path, obj)
-    return obj
+    "Merge `entries` into the dict under `key` of the JSON object at `path` (created if missing), atomically, under a lock."
+    return update_json(path, lambda obj: obj.setdefault(key, {}).update(entries))
 
 # %% ../nbs/12_evaluate.ipynb #c0b1a002
 def robustness_table(evals: dict,  # {label: [shapes_evaluation results, one per seed]}
@@ -221,7 +234,8 @@ def run_evaluation(model,  # a CLIP
                    n: int = None,  # retrieval: the first n items (shapes: default N_RETRIEVAL; coco/csv: default all)
                    n_zero_shot: int = N_ZERO_SHOT,  # shapes: images per split for zero-shot
                    figures_dir=None,  # shapes: write the figures here
-                   n_attention: int = N_ATTENTION) -> dict:  # shapes: test images for the pointing game
+                   n_attention: int = N_ATTENTION,  # shapes: test images for the pointing game
+                   skipped: dict = None) -> dict:  # coco/csv: records the unreadable images left out
     "The metrics of a model on one dataset, as `{name: float}` (`evaluation_table` prints them)."
     size = model.cfg.vision.image_size
     if dataset == 'shapes':
@@ -231,7 +245,7 @@ def run_evaluation(model,  # a CLIP
         raise ValueError(f"dataset {dataset!r} needs data_root (coco: the COCO-2017 folder; csv: the table)")
     ds = (CocoCaptions(data_root, split, image_size=size, train=False) if dataset == 'coco' else
           CsvCaptions(data_root, image_size=size))
-    return captions_evaluation(model, ds, n=n)
+    return captions_evaluation(model, ds, n=n, skipped=skipped)
 
 # %% ../nbs/12_evaluate.ipynb #5a6b7c8d
 def default_out(checkpoint) -> Path:
@@ -243,6 +257,20 @@ def eval_key(dataset: str = 'shapes', split: str = 'val', data_root=None, which:
     key = {'shapes': 'shapes', 'coco': f'coco/{split}', 'csv': f'csv/{data_root}'}[dataset]
     return key + ('/best' if which == 'best' else '') + (f'/n{n}' if n else '')
 
+def check_eval_args(checkpoint, which: str = 'latest', dataset: str = 'shapes', data_root=None, n: int = None,
+                    n_zero_shot: int = N_ZERO_SHOT, n_attention: int = N_ATTENTION, device: str = 'cpu',
+                    out=None) -> tuple:  # (the weights folder, the metrics file, the device)
+    "Everything about an evaluation that can be refused before any work: sizes, device, weights, data, metrics file."
+    check_sizes(n_zero_shot=n_zero_shot, n_attention=n_attention, **({} if n is None else {'n': n}))
+    device = check_device(device)
+    folder = find_checkpoint(checkpoint, which)
+    if dataset != 'shapes' and (data_root is None or not Path(data_root).exists()):
+        raise FileNotFoundError(f"dataset {dataset!r} needs data_root, an existing "
+                                f"{'COCO-2017 folder' if dataset == 'coco' else 'CSV/TSV table'}; got {data_root}")
+    out = Path(out) if out else default_out(checkpoint)
+    read_json_object(out)  # a damaged metrics file is an error now, not after the evaluation
+    return folder, out, device
+
 def evaluate_checkpoint(checkpoint,  # a run folder or a save_pretrained folder
                         which: str = 'latest', dataset: str = 'shapes', data_root=None, split: str = 'val',
                         n: int = None, n_zero_shot: int = N_ZERO_SHOT,  # see `run_evaluation`
@@ -250,14 +278,13 @@ def evaluate_checkpoint(checkpoint,  # a run folder or a save_pretrained folder
                         figures_dir=None, n_attention: int = N_ATTENTION,
                        ) -> tuple:  # (key, metrics, the metrics file, the weights folder)
     "Load, evaluate, and merge the result into a metrics file under 'eval' (what `clip_nb_eval` does)."
-    check_sizes(n_zero_shot=n_zero_shot, n_attention=n_attention, **({} if n is None else {'n': n}))
+    _, out, device = check_eval_args(checkpoint, which, dataset, data_root, n, n_zero_shot, n_attention, device, out)
     model, folder = load_checkpoint(checkpoint, which, device)
-    t = time.time()
-    metrics = run_evaluation(model, dataset, data_root, split, n, n_zero_shot, figures_dir, n_attention)
-    out = Path(out) if out else default_out(checkpoint)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    t, skipped = time.time(), {}
+    metrics = run_evaluation(model, dataset, data_root, split, n, n_zero_shot, figures_dir, n_attention, skipped)
     key = eval_key(dataset, split, data_root, which, n)
-    merge_json(out, 'eval', {key: metrics | {'checkpoint': str(folder), 'seconds': time.time() - t}})
+    lost = {'skipped_images': list(skipped.values())[:10]} if skipped else {}  # the count is in the metrics
+    merge_json(out, 'eval', {key: metrics | lost | {'checkpoint': str(folder), 'seconds': time.time() - t}})
     return key, metrics, out, folder
 
 # %% ../nbs/12_evaluate.ipynb #1870af7b
@@ -275,7 +302,7 @@ def evaluate_run(result: TrainResult, cfg: TrainConfig, n_zero_shot: int = N_ZER
         key = 'shapes'
     else:  # the held-out test range of chapter 8 (retrieval only: COCO's zero-shot needs the whole split)
         key = f"{cfg.dataset}/{Path(cfg.data_root if cfg.dataset == 'coco' else cfg.val_data).name}[test]"
-        metrics = captions_evaluation(model, held, n=n_retrieval)
+        metrics = captions_evaluation(model, held, n=n_retrieval)  # the run's own count of skipped files is in metrics.json
     seconds = time.time() - t
     merge_json(result.run_dir / 'metrics.json', 'eval', {key: metrics | {'seconds': seconds}})
     if cfg.progress:

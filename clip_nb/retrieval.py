@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['TIES', 'CACHE_FORMAT', 'check_relevant', 'positive_scores', 'retrieval_ranks', 'rank_metrics',
-           'retrieval_metrics_from_embeddings', 'chunked_topk', 'file_sha256', 'checkpoint_hash', 'state_dict_hash',
+           'retrieval_metrics_from_embeddings', 'chunked_topk', 'checkpoint_hash', 'state_dict_hash',
            'dataset_identity', 'embedding_cache_key', 'EmbeddingCache', 'true_captions', 'caption_pairs',
            'retrieval_embeddings', 'retrieval_metrics', 'shapes_retrieval', 'display_image', 'plot_text_query',
            'plot_image_query']
@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
-from .core import atomic_path
+from .core import atomic_path, file_sha256, read_json_object, tensors_sha256
 from .data import ShapesDataset, denormalize, describe
 from .zero_shot import encode_images, encode_texts
 
@@ -42,11 +42,13 @@ def positive_scores(image_embeds:torch.Tensor, # (N, D) image embeddings
                     text_embeds:torch.Tensor, # (M, D) text embeddings
                     relevant:torch.Tensor, # (P, 2) long (image, text) pairs
                     chunk_size:int=65536): # pairs scored at once (bounds memory)
-    "Best score of each image among its relevant texts (N,), and of each text among its relevant images (M,)."
+    ("Best score of each image among its relevant texts (N,), and of each text among its relevant images (M,); "
+     "a NaN score is worth nothing (-inf).")
     pair_scores = torch.empty(len(relevant))
     for p0 in range(0, len(relevant), chunk_size):
         img, txt = relevant[p0:p0 + chunk_size].unbind(1)
         pair_scores[p0:p0 + chunk_size] = (image_embeds[img].float() * text_embeds[txt].float()).sum(-1)
+    pair_scores.nan_to_num_(nan=-math.inf, posinf=math.inf, neginf=-math.inf)
     best = lambda col, n: torch.full((n,), -math.inf).scatter_reduce(0, relevant[:, col], pair_scores, 'amax')
     return best(0, len(image_embeds)), best(1, len(text_embeds))
 
@@ -72,7 +74,7 @@ def retrieval_ranks(image_embeds:torch.Tensor, # (N, D) image embeddings (float3
                     image_chunk:int=2048, # tile height (images per matrix multiply)
                     text_chunk:int=8192): # tile width (texts per matrix multiply)
     ("1-based rank of each image query (image to text, (N,)) and each text query (text to image, (M,)), "
-     "streamed over tiles.")
+     "streamed over tiles; NaN scores count against the query.")
     if ties not in TIES: raise ValueError(f"unknown ties={ties!r}; valid: {', '.join(TIES)}")
     assert 0 < image_chunk < 2**24 and 0 < text_chunk < 2**24, \
         'chunk sizes must be below 2**24 (counts are summed in float32)'
@@ -81,6 +83,7 @@ def retrieval_ranks(image_embeds:torch.Tensor, # (N, D) image embeddings (float3
     image_chunk, text_chunk = min(image_chunk, N), min(text_chunk, M)
     strict, shift = ties == 'optimistic', (tie_tol if ties == 'optimistic' else -tie_tol)
     img_thr, txt_thr = [s + shift for s in positive_scores(image_embeds, text_embeds, relevant)]
+    finite = bool(torch.isfinite(image_embeds).all() and torch.isfinite(text_embeds).all())
     relevant = relevant[relevant[:, 1].argsort()]  # sorted by text, so a column range is one slice
     text_starts = torch.searchsorted(relevant[:, 1].contiguous(), torch.arange(M + 1)).tolist()
     img_above, txt_above = torch.zeros(N, dtype=torch.long), torch.zeros(M, dtype=torch.long)
@@ -93,6 +96,7 @@ def retrieval_ranks(image_embeds:torch.Tensor, # (N, D) image embeddings (float3
             i1 = min(i0 + image_chunk, N)
             S = torch.matmul(image_embeds[i0:i1].float(), txt.T,
                              out=score_buf[:(i1 - i0) * (t1 - t0)].view(i1 - i0, t1 - t0))
+            if not finite: S.nan_to_num_(nan=math.inf)  # a NaN score beats the query's own
             rows, cols = _relevant_in_tile(relevant, text_starts, t0, t1, i0, i1)
             pos = S[rows, cols]  # scores of the relevant pairs in this tile (read before S is overwritten)
             buf = count_buf[:S.numel()].view_as(S)
@@ -165,31 +169,21 @@ def chunked_topk(queries:torch.Tensor, # (Q, D) query embeddings
     return top_values, top_indices
 
 # %% ../nbs/10_retrieval.ipynb #e30d61f3
-CACHE_FORMAT = 1  # bump when what the cache stores, or how it is computed, changes
-
-def file_sha256(path, block_size:int=1 << 20):
-    "sha256 of a file's bytes, read in blocks."
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        while block := f.read(block_size): h.update(block)
-    return h.hexdigest()
+CACHE_FORMAT = 2  # bump when what the cache stores, or how it is computed, changes (2: which items were readable)
 
 def checkpoint_hash(checkpoint): # a folder from `CLIP.save_pretrained`, or a .safetensors file
-    "sha256 of a checkpoint's weights file."
+    "sha256 of a checkpoint's weights file, with the shipped text tower's hash when the folder refers to it."
     p = Path(checkpoint)
-    if p.is_dir(): p = p / 'model.safetensors'
+    folder = p if p.is_dir() else None
+    if folder is not None: p = p / 'model.safetensors'
     if not p.is_file(): raise FileNotFoundError(f"no weights at {p}; pass a folder written by CLIP.save_pretrained "
                                                 "or a .safetensors file")
-    return file_sha256(p)
+    ref = read_json_object(folder / 'manifest.json').get('text_weights') if folder is not None else None
+    return _sha([file_sha256(p), ref['sha256']]) if isinstance(ref, dict) else file_sha256(p)
 
 def state_dict_hash(model):
     "sha256 over a module's state dict (name, dtype, shape and bytes of each tensor): content, not identity."
-    h = hashlib.sha256()
-    for name, t in sorted(model.state_dict().items()):
-        t = t.detach().cpu().contiguous()
-        h.update(f'{name}|{t.dtype}|{tuple(t.shape)}|'.encode())
-        h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
-    return h.hexdigest()
+    return tensors_sha256(model.state_dict())
 
 # %% ../nbs/10_retrieval.ipynb #ce078c84
 def _sha(obj): return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
@@ -273,16 +267,32 @@ def caption_pairs(dataset, # anything with `captions_of(i)`
 
 def retrieval_embeddings(model, dataset, indices=None, batch_size:int=128,
                          cache_dir=None, # a folder for `EmbeddingCache`; None: no cache
-                         checkpoint=None): # the folder `model` was loaded from: its weights' hash keys the cache
-    "(image embeds (N, D), text embeds (M, D), texts, relevant pairs (P, 2)) of a dataset, float32 on the CPU."
-    texts, relevant = caption_pairs(dataset, indices)
-    compute = lambda: {'image_embeds': encode_images(model, dataset, indices, batch_size),
-                       'text_embeds': encode_texts(model, texts)}
+                         checkpoint=None, # the folder `model` was loaded from: its weights' hash keys the cache
+                         skipped:dict=None): # unreadable images are left out with their captions, recorded here
+    ("(image embeds (N, D), text embeds (M, D), texts, relevant pairs (P, 2)) of the readable items of a dataset, "
+     "float32 on the CPU.")
+    indices = list(range(len(dataset)) if indices is None else indices)
+    lost = {}
+    def compute():
+        img = encode_images(model, dataset, indices, batch_size, lost)
+        kept = [i for i in indices if i not in lost]
+        if not kept: raise ValueError(f"none of the {len(indices)} images could be read; "
+                                      f"first: {next(iter(lost.values()), '')}")
+        return {'image_embeds': img, 'text_embeds': encode_texts(model, caption_pairs(dataset, kept)[0]),
+                'kept': torch.tensor(kept, dtype=torch.long)}
     if cache_dir is None: e = compute()
     else:
         fingerprint = checkpoint_hash(checkpoint) if checkpoint is not None else state_dict_hash(model)
         e = EmbeddingCache(cache_dir).get_or_compute(
             embedding_cache_key(fingerprint, dataset_identity(dataset, indices)), compute)
+    kept = e['kept'].tolist()
+    if len(kept) < len(indices):
+        found = set(kept)
+        lost = {i: lost.get(i, 'unreadable when these embeddings were cached') for i in indices if i not in found}
+        if skipped is None: raise ValueError(f'{len(lost)} of the {len(indices)} images could not be read; '
+                                             'pass skipped={} to leave them out and count them')
+        skipped.update(lost)
+    texts, relevant = caption_pairs(dataset, kept)
     return e['image_embeds'], e['text_embeds'], texts, relevant
 
 # %% ../nbs/10_retrieval.ipynb #d2a052c1
@@ -290,12 +300,16 @@ def retrieval_metrics(model, # a CLIP (anything with encode_image / encode_text)
                       dataset, # a Shapes, COCO or CSV dataset
                       n:int=None, # use the first n items (default: all)
                       ks:tuple=(1, 5, 10), batch_size:int=128, cache_dir=None, checkpoint=None,
+                      skipped:dict=None, # also records here the unreadable images it left out {index: 'path: why'}
                       **kwargs): # passed to `retrieval_ranks`: ties, tie_tol, image_chunk, text_chunk
-    "Image-to-text and text-to-image recall@K, median and mean rank, and the counts, as plain floats."
+    ("Image-to-text and text-to-image recall@K, median and mean rank, and the counts (images scored, texts, "
+     "images skipped as unreadable), as plain floats.")
     indices = range(len(dataset) if n is None else min(n, len(dataset)))
-    img, txt, texts, relevant = retrieval_embeddings(model, dataset, indices, batch_size, cache_dir, checkpoint)
+    lost = {}
+    img, txt, texts, relevant = retrieval_embeddings(model, dataset, indices, batch_size, cache_dir, checkpoint, lost)
+    if skipped is not None: skipped.update(lost)
     out = retrieval_metrics_from_embeddings(img, txt, relevant, ks, **kwargs)
-    return out | {'n_images': float(len(img)), 'n_texts': float(len(txt))}
+    return out | {'n_images': float(len(img)), 'n_texts': float(len(txt)), 'n_skipped': float(len(lost))}
 
 def shapes_retrieval(model, split:str='test', n:int=None, seed:int=0, **kwargs): # kwargs: see `retrieval_metrics`
     "`retrieval_metrics` on a Shapes split, rendered at the model's image size."

@@ -15,19 +15,21 @@ from accelerate import Accelerator
 from safetensors.torch import load_file
 from fastcore.basics import patch
 from tqdm import tqdm
-from .core import Config, publish_dir, seed_everything, stable_seed, write_atomic, write_json_atomic
+from .core import (Config, publish_dir, read_json_object, remove_leftovers, seed_everything, stable_seed,
+                          update_json, write_atomic, write_json_atomic)
 from .data import (ShapesDataset, CocoCaptions, CsvCaptions, TokenizingCollate, CAPTION_MODES, ImagePool,
-                          ItemRange, TRAIN_DOMAINS)
+                          ItemRange, TRAIN_DOMAINS, readable_items)
 from .losses import LOSSES, caption_ids, compute_loss
-from .clip import CLIP, CONFIG_NAME, PRESETS, WEIGHTS_NAME, get_preset
+from .clip import CLIP, CLIPConfig, CONFIG_NAME, PRESETS, WEIGHTS_NAME, get_preset
+from .clip import load_weights as load_model_weights
 
 # %% auto #0
 __all__ = ['MODES', 'LOCKED', 'PRECISIONS', 'DATASETS', 'RUN_FILES', 'TrainConfig', 'warmup_cosine', 'warmup_steps',
            'lock_towers', 'train_mode', 'build_model', 'tower_of', 'param_groups', 'EpochSampler', 'SeededItems',
            'build_datasets', 'caption_collate', 'make_loader', 'TextFeatureCache', 'in_batch_hits', 'cpu_has_bf16',
-           'resolve_precision', 'make_accelerator', 'Checkpoints', 'find_checkpoint', 'run_folder', 'Callback',
-           'TrainResult', 'Trainer', 'clear_run', 'check_same_config', 'check_run_folder', 'read_jsonl', 'train',
-           'results_table', 'ProgressLogger', 'SaveBest']
+           'resolve_precision', 'check_precision', 'make_accelerator', 'Checkpoints', 'find_checkpoint', 'run_folder',
+           'Callback', 'TrainResult', 'Trainer', 'clear_run', 'check_same_config', 'check_run_folder',
+           'check_can_start', 'read_jsonl', 'read_model_config', 'train', 'results_table', 'ProgressLogger', 'SaveBest']
 
 # %% ../nbs/08_training.ipynb #57ba63a0
 MODES = ('full', 'locked_text', 'locked_image', 'heads_only')
@@ -152,11 +154,13 @@ def train_mode(model: CLIP, mode: str) -> CLIP:
     if 'vision' in LOCKED[mode]: model.vision.eval()
     return model
 
-def build_model(cfg: TrainConfig) -> CLIP:
-    "The preset's CLIP with the config's image size and loss, its towers locked as the mode says."
-    mcfg = get_preset(cfg.model)
-    if cfg.image_size is not None: mcfg.vision.image_size = cfg.image_size
-    if cfg.loss is not None: mcfg.loss = cfg.loss
+def build_model(cfg: TrainConfig,
+                model_cfg: CLIPConfig | None = None,  # a checkpoint's model config (resume); None: from the preset
+               ) -> CLIP:
+    "The preset's CLIP with the config's image size and loss (or `model_cfg`), its towers locked as the mode says."
+    mcfg = model_cfg or get_preset(cfg.model)
+    if model_cfg is None and cfg.image_size is not None: mcfg.vision.image_size = cfg.image_size
+    if model_cfg is None and cfg.loss is not None: mcfg.loss = cfg.loss
     mcfg.text.freeze = 'text' in LOCKED[cfg.mode]
     return lock_towers(CLIP(mcfg), cfg.mode)
 
@@ -225,8 +229,11 @@ def build_datasets(cfg: TrainConfig, image_size: int) -> dict:
 # %% ../nbs/08_training.ipynb #f8fb3c83
 def caption_collate(items: list) -> dict:
     "Collate without tokenising, for the locked-text modes (their text features come from the cache, by caption)."
+    items, skipped = readable_items(items)  # unreadable image files are left out, with their captions (chapter 1)
+    if not items: return {'captions': [], 'skipped': skipped}
     return {'pixel_values': torch.stack([it['image'] for it in items]),  # (B, 3, H, W)
-            'captions': [it['caption'] for it in items], 'index': torch.tensor([it['index'] for it in items])}
+            'captions': [it['caption'] for it in items], 'index': torch.tensor([it['index'] for it in items]),
+            'skipped': skipped}
 
 def make_loader(cfg: TrainConfig, ds: Dataset, collate, image_size: int, train: bool) -> DataLoader:
     "A training loader (seeded order, drop_last) or an evaluation loader (fixed order) over `ds`."
@@ -285,11 +292,19 @@ def resolve_precision(precision: str, cpu: bool) -> str:
     if cpu: return 'no'
     return 'bf16' if torch.cuda.is_bf16_supported() else 'fp16'
 
-def make_accelerator(cfg: TrainConfig) -> Accelerator:
-    "An Accelerator for `cfg`: device, mixed precision, and a schedule counted in optimiser steps."
+def check_precision(cfg: TrainConfig) -> bool:  # True when the run stays on the CPU
+    "Refuse a `mixed_precision` this machine cannot run, before any work."
     cpu = cfg.cpu or not torch.cuda.is_available()
     if cpu and cfg.mixed_precision == 'fp16':
         raise ValueError("mixed_precision 'fp16' needs a GPU; on the CPU use 'bf16' or 'no'")
+    if not cpu and cfg.mixed_precision == 'bf16' and not torch.cuda.is_bf16_supported():
+        raise ValueError(f"mixed_precision 'bf16' is not supported by {torch.cuda.get_device_name()}; "
+                         "use 'fp16' or 'auto'")
+    return cpu
+
+def make_accelerator(cfg: TrainConfig) -> Accelerator:
+    "An Accelerator for `cfg`: device, mixed precision, and a schedule counted in optimiser steps."
+    cpu = check_precision(cfg)
     return Accelerator(cpu=cpu, mixed_precision=resolve_precision(cfg.mixed_precision, cpu),
                        step_scheduler_with_optimizer=False)
 
@@ -378,12 +393,18 @@ class Trainer:
         self.ckpts = Checkpoints(self.run_dir / 'checkpoints', cfg.keep_last, acc.is_main_process,
                                  acc.wait_for_everyone)
         self.callbacks = [ProgressLogger(), SaveBest(), *callbacks]
-        check_run_folder(cfg, self.run_dir, self.ckpts)  # fail before any work
+        check_run_folder(cfg, self.run_dir, self.ckpts)  # fail before any work (make_accelerator checked the precision)
+        if acc.is_main_process:
+            for folder in (self.run_dir, self.ckpts.root):  # what a kill during a write left behind
+                for name in remove_leftovers(folder): print(f'removed {folder / name}, left by an interrupted run')
+        acc.wait_for_everyone()
+        latest = self.ckpts.latest() if cfg.resume else None
         seed_everything(cfg.seed)
-        self.clip = build_model(cfg).to(acc.device)
+        self.clip = build_model(cfg, read_model_config(latest) if latest else None).to(acc.device)
         self.datasets = build_datasets(cfg, self.clip.cfg.vision.image_size)
         self.text_cache = TextFeatureCache(self.clip) if 'text' in LOCKED[cfg.mode] else None
         self.step, self.best, self.history, self.train_time, self.val, self.test = 0, math.inf, [], 0.0, {}, {}
+        self.skipped = {}  # 'path: why' of every unreadable image met (training and evaluation)
         self.prepare()
         self.image_features = self.precompute_image_features() if cfg.mode == 'heads_only' else None
         self.start_or_resume()
@@ -400,6 +421,7 @@ def prepare(self: Trainer):
                TokenizingCollate(self.clip.text.tokenizer, max_length=self.clip.cfg.text.max_length))
     loaders = [make_loader(cfg, self.datasets[s], collate, size, train=s == 'train') for s in ('train', 'val', 'test')]
     self.sampler, self.train_items = loaders[0].sampler, loaders[0].dataset
+    for dl in loaders: self.skipped.update(dict.fromkeys(getattr(dl.dataset, 'skipped', [])))  # left out of a pool
     if self.text_cache is not None and cfg.cache_images:  # every caption the pools can give, in same-length batches
         pools = [dl.dataset for dl in loaders]
         self.text_cache.add(sorted({c for pool in pools for i in range(len(pool)) for c in pool.captions_of(i)}))
@@ -421,8 +443,8 @@ def save_weights(self: Trainer, models: list, weights: list, output_dir: str):
 
 @patch
 def load_weights(self: Trainer, models: list, input_dir: str):
-    "Accelerate load hook: weights from the checkpoint's `model/` folder."
-    self.clip.load_state_dict(load_file(Path(input_dir) / 'model' / WEIGHTS_NAME, device=str(self.acc.device)))
+    "Accelerate load hook: weights from the checkpoint's `model/` folder, checked against its manifest (chapter 7)."
+    load_model_weights(self.clip, Path(input_dir) / 'model', self.acc.device)
     models.clear()
 
 # %% ../nbs/08_training.ipynb #7b5e9d2a
@@ -457,8 +479,28 @@ def check_run_folder(cfg: TrainConfig, run_dir: Path, ckpts: Checkpoints):
         raise FileExistsError(f"{run_dir} already holds a run ({', '.join(held)}): continue it with --resume, "
                               f"replace it with --overwrite, or choose another --name")
 
+def check_can_start(cfg: TrainConfig):
+    "Everything about a run that can be refused before any work: its precision on this machine, and its run folder."
+    check_precision(cfg)
+    run_dir = Path(cfg.output_dir) / cfg.name
+    check_run_folder(cfg, run_dir, Checkpoints(run_dir / 'checkpoints'))
+
 def read_jsonl(path: Path) -> list:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+    "The rows of a metrics.jsonl; a last row cut short (a kill mid-write) is dropped with a message, other damage is an error."
+    if not path.exists(): return []
+    lines, rows = path.read_text().splitlines(), []
+    for k, line in enumerate(lines):
+        if not line.strip(): continue
+        try: rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            if k < len(lines) - 1: raise ValueError(f'{path}, line {k + 1}, is not JSON; the file is damaged') from None
+            print(f'{path}: dropped its last line, cut short by an interrupted run: {line[:60]!r}')
+    return rows
+
+def read_model_config(checkpoint: Path) -> CLIPConfig:
+    "The full model config saved in a step checkpoint (what the run really built, whatever the preset says today)."
+    f = Path(checkpoint) / 'model' / CONFIG_NAME
+    return CLIPConfig.from_dict(read_json_object(f, missing_ok=False), where=str(f))
 
 # %% ../nbs/08_training.ipynb #80c4f2e1
 @patch
@@ -471,6 +513,7 @@ def start_or_resume(self: Trainer):
         if main: clear_run(self.run_dir); cfg.to_yaml(self.run_dir / 'config.yaml')
         acc.wait_for_everyone()
         return
+    read_json_object(self.run_dir / 'metrics.json')  # a damaged file stops the run now, not at its end
     acc.load_state(str(latest))
     state = json.loads((latest / 'trainer_state.json').read_text())
     self.step, self.best = state['step'], state['best_val_loss']
@@ -496,9 +539,12 @@ def precompute_image_features(self: Trainer) -> torch.Tensor:
     loader = DataLoader(self.train_items, batch_size=256, collate_fn=self.train_dl.collate_fn)
     feats = {}
     for b in loader:
+        if not b['captions']: continue  # every image of this batch was unreadable
         with self.acc.autocast(): pooled = self.clip.vision(b['pixel_values'].to(self.acc.device)).pooled.float()
         feats.update(zip(b['index'].tolist(), pooled))
-    return torch.stack([feats[i] for i in range(len(feats))])
+    out = torch.zeros(max(feats) + 1, self.clip.vision.width, device=self.acc.device)  # unreadable items stay unused
+    out[list(feats)] = torch.stack(list(feats.values()))
+    return out
 
 @patch
 def inputs(self: Trainer, batch: dict, train: bool = True) -> dict:
@@ -534,6 +580,10 @@ def check_finite(self: Trainer, loss: torch.Tensor):
 def train_step(self: Trainer, batch: dict) -> torch.Tensor:
     "One optimiser step on one batch (the plain step, with the mode's inputs, clipping and the schedule); the loss."
     cfg, acc = self.cfg, self.acc
+    self.note_skipped(batch)
+    if not batch['captions']:
+        raise ValueError(f"every image of a training batch was unreadable (first: {batch['skipped'][0]}); "
+                         "check the data, e.g. with ImageCaptions.verify()")
     train_mode(self.clip, cfg.mode)
     loss = self.loss_of(self.model(**self.inputs(batch)), batch['captions'])
     self.check_finite(loss)
@@ -551,6 +601,8 @@ def evaluate(self: Trainer, loader) -> dict:
     self.clip.eval()
     sums = torch.zeros(4, device=self.acc.device)  # loss x pairs, i2t hits, t2i hits, pairs
     for batch in loader:
+        self.note_skipped(batch)
+        if not batch['captions']: continue  # every image of this batch was unreadable
         out = self.model(**self.inputs(batch, train=False))
         loss = self.loss_of(out, batch['captions'], gather=False)
         ids = caption_ids(batch['captions']).to(self.acc.device)
@@ -559,7 +611,13 @@ def evaluate(self: Trainer, loader) -> dict:
         sums += torch.stack([loss.float() * n, hits[0].float(), hits[1].float(),
                              torch.tensor(float(n), device=sums.device)])
     loss, i2t, t2i, n = self.acc.reduce(sums, 'sum').tolist()
+    if not n: raise ValueError('no image of the evaluation split could be read')
     return {'loss': loss / n, 'i2t': i2t / n, 't2i': t2i / n}
+
+@patch
+def note_skipped(self: Trainer, batch: dict):
+    "Remember the unreadable image files a batch left out (each 'path: why' once)."
+    self.skipped.update(dict.fromkeys(batch.get('skipped', ())))
 
 @patch
 def log(self: Trainer, row: dict):
@@ -600,18 +658,20 @@ def fit(self: Trainer) -> TrainResult:
 # %% ../nbs/08_training.ipynb #ddaab8a3
 @patch
 def finish(self: Trainer) -> TrainResult:
-    "Evaluate the test split, write metrics.json, call `after_fit`."
+    "Evaluate the test split, merge the run's summary into metrics.json (keeping other entries), call `after_fit`."
     self.test = self.evaluate(self.test_dl)
     pairs_per_s = self.step * self.cfg.batch_size * self.acc.num_processes / max(self.train_time, 1e-9)
     result = TrainResult(self.run_dir, self.step, self.clip, self.val, self.test, self.history, pairs_per_s,
                          time.time() - self.t_start, self.datasets)
+    n_skipped = int(self.acc.reduce(torch.tensor(float(len(self.skipped)), device=self.acc.device), 'max').item())
     if self.acc.is_main_process:
         summary = {'step': self.step, 'val': self.val, 'test': self.test, 'pairs_per_s': pairs_per_s,
                    'train_time': self.train_time, 'wall_time': result.wall_time, 'processes': self.acc.num_processes,
                    'precision': self.acc.mixed_precision,  # what mixed_precision 'auto' resolved to
                    'checkpoint': str(self.ckpts.latest()), 'best': str(self.ckpts.root / 'best'),
+                   'skipped_images': {'count': n_skipped, 'first': list(self.skipped)[:10]},
                    'config': self.cfg.to_dict()}
-        write_json_atomic(self.run_dir / 'metrics.json', summary)
+        update_json(self.run_dir / 'metrics.json', lambda m: m.update(summary))  # keeps clip_nb_eval's entries
     self.result = result
     self.callback('after_fit')
     self.acc.wait_for_everyone()
@@ -651,6 +711,9 @@ class ProgressLogger(Callback):
             print(results_table({'val': t.val, 'test': t.test}))
             r = t.result
             print(f"{t.step} steps, {r.pairs_per_s:.0f} pairs/s, {r.wall_time:.0f} s; written to {t.run_dir}/")
+            if t.skipped:
+                print(f"skipped {len(t.skipped)} unreadable images (listed in metrics.json), first: "
+                      + '; '.join(list(t.skipped)[:3]))
 
 # %% ../nbs/08_training.ipynb #cf5b5119
 class SaveBest(Callback):

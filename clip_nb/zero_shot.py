@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['SHAPE_TEMPLATES', 'COLOUR_TEMPLATES', 'PAIR_TEMPLATES', 'SHAPE_BY_COLOUR', 'COLOUR_BY_SHAPE', 'COCO_TEMPLATES',
            'SHAPE_TASKS', 'SHAPE_TASK_TEMPLATES', 'fill_template', 'class_prompts', 'ensemble_weights', 'model_device',
-           'encode_images', 'encode_texts', 'zero_shot_classifier', 'class_ranks', 'topk_accuracy', 'confusion_matrix',
-           'per_class_accuracy', 'average_precision', 'mean_average_precision', 'plot_confusion',
+           'check_finite', 'encode_images', 'encode_texts', 'zero_shot_classifier', 'class_ranks', 'topk_accuracy',
+           'confusion_matrix', 'per_class_accuracy', 'average_precision', 'mean_average_precision', 'plot_confusion',
            'plot_top_predictions', 'shapes_targets', 'shapes_classifiers', 'shapes_zero_shot', 'coco_zero_shot']
 
 # %% ../nbs/09_zero_shot.ipynb #e81d6746
@@ -50,20 +50,41 @@ def ensemble_weights(prompt_embeds:torch.Tensor): # (C, T, D) embeddings of T pr
 # %% ../nbs/09_zero_shot.ipynb #1568494f
 def model_device(model): return next(model.parameters()).device
 
-def _stack_images(items): return torch.stack([it['image'] for it in items])
+def _stack_images(items):
+    "(images of the readable items (B, 3, H, W) or None, {item index: 'path: why'} of the unreadable ones)."
+    ok = [it for it in items if it['image'] is not None]
+    return (torch.stack([it['image'] for it in ok]) if ok else None,
+            {it['index']: it['unreadable'] for it in items if it['image'] is None})
+
+def check_finite(embeds: torch.Tensor, what: str) -> torch.Tensor:
+    "Stop an evaluation whose embeddings hold NaN or inf, saying how many and where they came from."
+    bad = (~torch.isfinite(embeds)).any(-1)
+    if bad.any(): raise FloatingPointError(f'the {what} gave NaN or infinite embeddings for {int(bad.sum())} of '
+                                           f'{len(embeds)} inputs; the model is broken (a diverged run or a damaged '
+                                           'checkpoint?), so no metric is computed')
+    return embeds
 
 # %% ../nbs/09_zero_shot.ipynb #0b7165e7
 def encode_images(model, # anything with `encode_image(pixel_values)`, e.g. `CLIP`
-                  dataset, # items are dicts with an 'image' tensor (3, H, W)
+                  dataset, # items are dicts with an 'image' tensor (3, H, W), or None for an unreadable file
                   indices=None, # which items (default: all)
-                  batch_size:int=128):
-    "Normalised image embeddings (N, D), float32 on the CPU, in the order of `indices`."
+                  batch_size:int=128,
+                  skipped:dict=None): # unreadable items are left out and recorded here {index: 'path: why'}
+    "Normalised image embeddings (N, D), float32 on the CPU, in the order of `indices` (readable items only)."
     subset = dataset if indices is None else Subset(dataset, list(indices))
     loader = DataLoader(subset, batch_size=batch_size, shuffle=False, num_workers=0, collate_fn=_stack_images)
+    out, lost = [], {}
     with evaluating(model):
-        out = [torch.nn.functional.normalize(model.encode_image(x.to(model_device(model))).float(), dim=-1).cpu()
-               for x in loader]
-    return torch.cat(out) if out else torch.empty(0, 0)
+        for x, bad in loader:
+            lost |= bad
+            if x is not None:
+                out.append(torch.nn.functional.normalize(model.encode_image(x.to(model_device(model))).float(),
+                                                         dim=-1).cpu())
+    if lost and skipped is None:
+        raise ValueError(f'{len(lost)} of the {len(subset)} images could not be read (first: {next(iter(lost.values()))}); '
+                         'pass skipped={} to leave them out and count them')
+    if lost: skipped.update(lost)
+    return check_finite(torch.cat(out), 'image tower') if out else torch.empty(0, 0)
 
 def encode_texts(model, # anything with `encode_text(list_of_strings)`
                  texts:list, # strings, repeats allowed
@@ -74,6 +95,7 @@ def encode_texts(model, # anything with `encode_text(list_of_strings)`
         embeds = torch.cat([torch.nn.functional.normalize(model.encode_text(unique[b:b + batch_size]).float(),
                                                           dim=-1).cpu()
                             for b in range(0, len(unique), batch_size)])
+    check_finite(embeds, 'text tower')
     row = {t: i for i, t in enumerate(unique)}
     return embeds[torch.tensor([row[t] for t in texts], dtype=torch.long)]
 
@@ -95,11 +117,12 @@ def _as_mask(targets, n_classes):
 
 def class_ranks(scores:torch.Tensor, # (N, C) class scores
                 targets:torch.Tensor): # (N,) class indices, or (N, C) bool multi-hot
-    "Rank of the best true class of each sample (N,), 1-based; ties count against it."
+    "Rank of the best true class of each sample (N,), 1-based; ties and NaN scores count against it."
     mask = _as_mask(targets, scores.shape[1])
     assert mask.shape == scores.shape and mask.any(1).all(), 'every sample needs at least one true class'
-    best = scores.masked_fill(~mask, -math.inf).amax(1, keepdim=True)  # (N, 1)
-    return 1 + ((scores >= best) & ~mask).sum(1)
+    nan = scores.isnan()
+    best = scores.masked_fill(~mask | nan, -math.inf).amax(1, keepdim=True)  # (N, 1): a NaN true score is worth nothing
+    return 1 + (((scores >= best) | nan) & ~mask).sum(1)  # a NaN wrong score beats it
 
 def topk_accuracy(scores:torch.Tensor, # (N, C) class scores
                   targets:torch.Tensor, # (N,) class indices, or (N, C) bool multi-hot
@@ -247,8 +270,10 @@ def coco_zero_shot(model, # a CLIP
     if not labelled: raise ValueError('no image of this COCO set has an instance label; check the instances file')
     targets = torch.zeros(len(labelled), len(cat_ids), dtype=torch.bool)
     for row, i in enumerate(labelled): targets[row, [column[c] for c in dataset.labels_of(i)]] = True
-    x = encode_images(model, dataset, labelled, batch_size) if image_embeds is None else image_embeds[labelled]
+    lost = {}  # unreadable images: left out with their labels
+    x = encode_images(model, dataset, labelled, batch_size, lost) if image_embeds is None else image_embeds[labelled]
+    targets = targets[[r for r, i in enumerate(labelled) if i not in lost]]
     scores = x @ zero_shot_classifier(model, [dataset.categories[c] for c in cat_ids], templates).T  # (N, C)
     m, ap = mean_average_precision(scores, targets)
     return {'mAP': m, 'top1_hit': topk_accuracy(scores, targets, ks=(1,))['top1'],
-            'n_images': float(len(labelled)), 'n_classes': float((~ap.isnan()).sum())}
+            'n_images': float(len(targets)), 'n_classes': float((~ap.isnan()).sum()), 'n_skipped': float(len(lost))}
