@@ -120,7 +120,8 @@ def run_eval(argv: list | None = None) -> dict:
     parser = eval_parser()
     a = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if a.dataset != 'shapes' and a.data_root is None: parser.error(f'--dataset {a.dataset} needs --data_root')
-    try: check_eval_args(a.checkpoint, a.which, a.dataset, a.data_root, a.n, a.n_zero_shot, a.n_attention, a.device, a.out)
+    try: check_eval_args(a.checkpoint, a.which, a.dataset, a.data_root, a.n, a.n_zero_shot, a.n_attention, a.device,
+                         a.out)
     except (ValueError, OSError) as e: parser.error(error_line(e))
     key, metrics, out, folder = evaluate_checkpoint(a.checkpoint, a.which, a.dataset, a.data_root, a.split, a.n,
                                                     a.n_zero_shot, a.device, a.out, a.figures, a.n_attention)

@@ -243,7 +243,8 @@ def load_weights(model: CLIP,  # a CLIP built from the folder's config
     if isinstance(ref, dict):  # the text tower is the shipped one: check that the installed copy is the same
         expected = {k: v for k, v in expected.items() if not k.startswith('text.')}
         if tensors_sha256(model.text.model.state_dict()) != ref['sha256']:
-            raise ValueError(f"{path} refers to the text tower of {ref['package']} with sha256 {ref['sha256'][:12]}..., "
+            raise ValueError(f"{path} refers to the text tower of {ref['package']} "
+                             f"with sha256 {ref['sha256'][:12]}..., "
                              f"but the text tower here differs; install the version of {ref['package']} it was "
                              "trained with, or load a checkpoint saved with text_weights='full'")
     _check_state(path, state, expected)

@@ -79,7 +79,8 @@ def _writer_alive(name: str) -> bool:
     return True
 
 def remove_leftovers(folder: str | Path) -> list:  # what was removed or put back, for the caller to report
-    "Delete what a killed `write_dir_atomic` / `atomic_path` left in `folder`; put an aside folder back if its own is gone."
+    ("Delete what a killed `write_dir_atomic` / `atomic_path` left in `folder`; "
+     "put an aside folder back if its own is gone.")
     folder, done = Path(folder), []
     if not folder.is_dir(): return done
     for p in sorted(folder.iterdir()):
@@ -88,7 +89,7 @@ def remove_leftovers(folder: str | Path) -> list:  # what was removed or put bac
         if sep and p.is_dir() and name:
             if (folder / name).exists(): shutil.rmtree(p)
             else: p.rename(folder / name); done.append(f'{p.name} -> {name}'); continue
-        elif '.tmp-' in p.name or ('.tmp' in p.suffixes and not _writer_alive(p.name)):  # a folder or file being written
+        elif '.tmp-' in p.name or ('.tmp' in p.suffixes and not _writer_alive(p.name)):  # unfinished folder, file
             shutil.rmtree(p) if p.is_dir() else p.unlink()
         else: continue
         done.append(p.name)
@@ -231,7 +232,8 @@ def _from_yaml(cls, path: str | Path | None = None,  # a YAML mapping of the con
     d = {}
     if path is not None:
         path = Path(path)
-        if path.is_dir(): raise ValueError(f"config {path} is a folder; expected a YAML file such as configs/shapes.yaml")
+        if path.is_dir():
+            raise ValueError(f"config {path} is a folder; expected a YAML file such as configs/shapes.yaml")
         if not path.is_file(): raise FileNotFoundError(f"config file {path} not found")
         try: d = yaml.safe_load(path.read_text()) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as e:

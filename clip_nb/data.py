@@ -558,7 +558,8 @@ class ImageCaptions(TransformedImages):
         i = _check_index(i, len(self))
         path = str(self.paths[i])
         image = None if path in self.skipped else self._readable(i)  # a file known to be bad is not opened again
-        if image is None: return {'image': None, 'caption': None, 'index': i, 'unreadable': f'{path}: {self.skipped[path]}'}
+        if image is None:
+            return {'image': None, 'caption': None, 'index': i, 'unreadable': f'{path}: {self.skipped[path]}'}
         caption = choose_caption(self.captions[i], self.caption, (self.seed, i, self.epoch))
         return {'image': self.transform(image), 'caption': caption, 'index': i}
     def verify(self) -> dict:
@@ -698,11 +699,12 @@ class CsvCaptions(ImageCaptions):
 # %% ../nbs/01_data.ipynb #d0a1e002
 def _uint8_items(items: list) -> dict:
     items, skipped = readable_items(items)
-    return {'image': [torch.as_tensor(it['image']) for it in items], 'caption': [it['caption'] for it in items],
+    images = torch.stack([torch.as_tensor(it['image']) for it in items]) if items else None  # one tensor per batch:
+    return {'image': images, 'caption': [it['caption'] for it in items],  # workers share one file handle, not 256
             'index': [it['index'] for it in items], 'skipped': skipped}
 
 class ImagePool(Dataset):
-    "A captioned dataset decoded once into memory (uint8 images); items look like the dataset's; unreadable ones are left out."
+    "A captioned dataset decoded once into memory (uint8 images, unreadable files left out); items as the dataset's."
     def __init__(self,
                  # a dataset with `with_transform`, `captions_of(i)`, items {'image', 'caption', 'index'}
                  ds: TransformedImages,
@@ -714,9 +716,9 @@ class ImagePool(Dataset):
         view = ds.with_transform(v2.Compose([v2.ToImage(), *image_geometry(image_size, train=False)]))
         batches = list(DataLoader(view, batch_size=256, num_workers=workers, collate_fn=_uint8_items))
         self.skipped = [s for b in batches for s in b['skipped']]  # 'path: why' of the files that could not be read
-        if not any(b['image'] for b in batches):
+        if all(b['image'] is None for b in batches):
             raise ValueError(f"none of the {len(ds)} images could be read; first: {', '.join(self.skipped[:3])}")
-        self.images = torch.stack([im for b in batches for im in b['image']])  # (n, 3, H, W) uint8, readable only
+        self.images = torch.cat([b['image'] for b in batches if b['image'] is not None])  # (n, 3, H, W) uint8
         self.index = [i for b in batches for i in b['index']]
         self.fixed = [c for b in batches for c in b['caption']]
         self.captions = [ds.captions_of(i) for i in self.index] if vary_captions else None

@@ -39,12 +39,14 @@ def check_sizes(**sizes):
 def check_device(device: str) -> torch.device:
     "The torch device named `device`, after checking that this machine has it (a clear error naming what it has)."
     try: d = torch.device(device)
-    except (RuntimeError, TypeError): raise ValueError(f"device {device!r} is not a device name; use cpu, cuda or cuda:N") from None
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device {device!r} is not a device name; use cpu, cuda or cuda:N") from None
     n_gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
     if d.type == 'cuda' and (not n_gpus or (d.index or 0) >= n_gpus):
         has = f'{n_gpus} CUDA GPU(s): cuda:0 to cuda:{n_gpus - 1}' if n_gpus else 'no CUDA GPU that torch can use'
         raise ValueError(f"device {device!r}: this machine has {has}; use cpu" + (' or one of those' if n_gpus else ''))
-    if d.type == 'mps' and not torch.backends.mps.is_available(): raise ValueError(f"device {device!r}: no MPS here; use cpu")
+    if d.type == 'mps' and not torch.backends.mps.is_available():
+        raise ValueError(f"device {device!r}: no MPS here; use cpu")
     if d.type not in ('cpu', 'cuda', 'mps'): raise ValueError(f"device {device!r}: use cpu, cuda or cuda:N")
     return d
 
@@ -171,7 +173,7 @@ def shapes_evaluation(model,  # a CLIP
 
 # %% ../nbs/12_evaluate.ipynb #0ec9e5e4
 def captions_evaluation(model, dataset, n: int = None, zero_shot: bool = True,
-                        skipped: dict = None) -> dict:  # also records the unreadable images left out {index: 'path: why'}
+                        skipped: dict = None) -> dict:  # also records the unreadable images left out
     "COCO or CSV: retrieval both ways on the first n items, and for COCO with instances the 80-category zero-shot."
     ret = retrieval_metrics(model, dataset, n=n, skipped=skipped)
     out = {f'ret_{k}': v for k, v in ret.items()}
@@ -211,7 +213,7 @@ def attention_lines(m: dict) -> list:
 
 # %% ../nbs/12_evaluate.ipynb #113b6978
 def merge_json(path: Path, key: str, entries: dict) -> dict:
-    "Merge `entries` into the dict under `key` of the JSON object at `path` (created if missing), atomically, under a lock."
+    "Merge `entries` into the dict under `key` of the JSON object at `path` (created if missing), under a lock."
     return update_json(path, lambda obj: obj.setdefault(key, {}).update(entries))
 
 # %% ../nbs/12_evaluate.ipynb #c0b1a002
@@ -302,7 +304,7 @@ def evaluate_run(result: TrainResult, cfg: TrainConfig, n_zero_shot: int = N_ZER
         key = 'shapes'
     else:  # the held-out test range of chapter 8 (retrieval only: COCO's zero-shot needs the whole split)
         key = f"{cfg.dataset}/{Path(cfg.data_root if cfg.dataset == 'coco' else cfg.val_data).name}[test]"
-        metrics = captions_evaluation(model, held, n=n_retrieval)  # the run's own count of skipped files is in metrics.json
+        metrics = captions_evaluation(model, held, n=n_retrieval)  # the run counted its skipped files itself
     seconds = time.time() - t
     merge_json(result.run_dir / 'metrics.json', 'eval', {key: metrics | {'seconds': seconds}})
     if cfg.progress:

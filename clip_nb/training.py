@@ -486,7 +486,7 @@ def check_can_start(cfg: TrainConfig):
     check_run_folder(cfg, run_dir, Checkpoints(run_dir / 'checkpoints'))
 
 def read_jsonl(path: Path) -> list:
-    "The rows of a metrics.jsonl; a last row cut short (a kill mid-write) is dropped with a message, other damage is an error."
+    "The rows of a metrics.jsonl; a last row cut short (a kill mid-write) is dropped with a message."
     if not path.exists(): return []
     lines, rows = path.read_text().splitlines(), []
     for k, line in enumerate(lines):
@@ -509,6 +509,7 @@ def start_or_resume(self: Trainer):
     cfg, acc, main = self.cfg, self.acc, self.acc.is_main_process
     latest = self.ckpts.latest() if cfg.resume else None
     if latest is None:
+        self.draw_first_batch()  # the data gives a batch before anything of an earlier run is deleted
         if main and (self.run_dir / 'checkpoints').exists(): print(f'replacing the earlier run in {self.run_dir}')
         if main: clear_run(self.run_dir); cfg.to_yaml(self.run_dir / 'config.yaml')
         acc.wait_for_everyone()
@@ -520,6 +521,15 @@ def start_or_resume(self: Trainer):
     self.train_time, self.val = state['train_time'], state['val']
     self.history = [r for r in read_jsonl(self.run_dir / 'metrics.jsonl') if r['step'] <= self.step]
     if main: write_atomic(self.run_dir / 'metrics.jsonl', ''.join(json.dumps(r) + '\n' for r in self.history))
+
+@patch
+def draw_first_batch(self: Trainer) -> dict:
+    "Collate the first training batch by hand (no random state is touched): proof that the data can be read."
+    batch = self.train_dl.collate_fn([self.train_items[i] for i in list(self.sampler)[:self.cfg.batch_size]])
+    if not batch['captions']:
+        raise ValueError(f"no image of the first training batch could be read (first: {batch['skipped'][0]}); "
+                         "nothing was changed")
+    return batch
 
 @patch
 def save(self: Trainer) -> Path:

@@ -81,8 +81,8 @@ def encode_images(model, # anything with `encode_image(pixel_values)`, e.g. `CLI
                 out.append(torch.nn.functional.normalize(model.encode_image(x.to(model_device(model))).float(),
                                                          dim=-1).cpu())
     if lost and skipped is None:
-        raise ValueError(f'{len(lost)} of the {len(subset)} images could not be read (first: {next(iter(lost.values()))}); '
-                         'pass skipped={} to leave them out and count them')
+        raise ValueError(f'{len(lost)} of the {len(subset)} images could not be read '
+                         f'(first: {next(iter(lost.values()))}); pass skipped={{}} to leave them out and count them')
     if lost: skipped.update(lost)
     return check_finite(torch.cat(out), 'image tower') if out else torch.empty(0, 0)
 
