@@ -1,9 +1,11 @@
-"""Cost of attention maps: rollout against a plain fused forward of the image tower, and attention flow per image.
+"""Cost of attention maps: rollout and caption relevance against a plain fused forward of the image tower, and flow.
 
     python bench/attention_speed.py            # the issue's sizes: shapes tower at batch 64, ViT-B/16-sized at batch 8
     python bench/attention_speed.py --smoke    # a few seconds: small batches, one repetition (CI)
 
-Rollout is timed end to end (`image_rollout`: the explicit forward plus the rollout itself) against the fused
+Rollout is timed end to end (`image_rollout`: the explicit forward plus the rollout itself), and so is caption-conditioned
+relevance (`caption_relevance`: the explicit forward, the image-caption logits, their gradient with respect to every
+layer's attention, and the gradient-weighted rollout), each against the fused
 forward of the same tower on the same batch, run back to back; the ratio is the median over repetitions of each
 pair's ratio, so a burst of other work on the machine tends to hit both sides of a pair. On a machine that other
 jobs keep busy the numbers still mean little: torch's threads spin-wait for busy cores. Flow is `image_flow` per image \
@@ -15,8 +17,9 @@ import argparse, statistics, time
 
 import torch
 
-from clip_nb.attention_maps import image_flow, image_rollout
+from clip_nb.attention_maps import caption_relevance, image_flow, image_rollout
 from clip_nb.clip import get_preset
+from clip_nb.similarity import LogitScale, ProjectionHead
 from clip_nb.vit import ViT
 
 ROLLOUT_LIMIT, FLOW_LIMIT_S = 1.5, 2.0
@@ -27,12 +30,25 @@ def tower(preset: str) -> ViT:
     return ViT(get_preset(preset).vision).eval()
 
 
+class ImageSide(torch.nn.Module):
+    "The image half of a preset's CLIP (tower, projection, temperature): all that caption relevance uses."
+    def __init__(self, preset: str):
+        super().__init__()
+        cfg = get_preset(preset)
+        self.vision = tower(preset)
+        self.image_proj = ProjectionHead(cfg.vision.dim, cfg.embed_dim, kind=cfg.projection)
+        self.logit_scale = LogitScale()
+
+
 def rollout_row(preset: str, batch: int, reps: int) -> dict:
-    "Median ms of the fused forward, the explicit forward and rollout, interleaved."
-    vit = tower(preset)
+    "Median ms of the fused forward, the explicit forward, rollout and caption relevance, interleaved."
+    side = ImageSide(preset).eval()
+    vit = side.vision
     x = torch.randn(batch, 3, vit.cfg.image_size, vit.cfg.image_size)
+    captions = torch.nn.functional.normalize(torch.randn(batch, side.image_proj(torch.zeros(1, vit.cfg.dim)).shape[-1]),
+                                             dim=-1)  # one caption embedding per image
     runs = {'fused': lambda: vit(x), 'explicit': lambda: vit(x, output_attentions=True),
-            'rollout': lambda: image_rollout(vit, x)}
+            'rollout': lambda: image_rollout(vit, x), 'relevance': lambda: caption_relevance(side, x, captions)}
     times = {k: [] for k in runs}
     with torch.no_grad():
         for fn in runs.values(): fn()  # warm-up
@@ -40,8 +56,8 @@ def rollout_row(preset: str, batch: int, reps: int) -> dict:
             for k, fn in runs.items():
                 t0 = time.perf_counter(); fn(); times[k].append((time.perf_counter() - t0) * 1e3)
     ms = {k: statistics.median(v) for k, v in times.items()}
-    ratio = statistics.median(r / f for r, f in zip(times['rollout'], times['fused']))  # pairs run back to back
-    return {'tower': preset, 'batch': batch, **ms, 'ratio': ratio}
+    ratio = lambda k: statistics.median(r / f for r, f in zip(times[k], times['fused']))  # pairs run back to back
+    return {'tower': preset, 'batch': batch, **ms, 'ratio': ratio('rollout'), 'relevance_ratio': ratio('relevance')}
 
 
 def flow_row(preset: str, images: int) -> dict:
@@ -67,14 +83,15 @@ def main():
         flows = [('shapes', 16), ('vit_b16_bert_base', 1)]
     smoke = ' (smoke: not the issue sizes)' if args.smoke else ''
     print(f"{torch.get_num_threads()} threads, torch {torch.__version__}{smoke}\n")
-    print('| image tower | batch | fused ms | explicit ms | rollout ms | rollout / fused |')
-    print('| --- | ---: | ---: | ---: | ---: | ---: |')
+    print('| image tower | batch | fused ms | explicit ms | rollout ms | rollout / fused | relevance ms '
+          '| relevance / fused |')
+    print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
     ok = True
     for preset, batch, reps in rollouts:
         r = rollout_row(preset, batch, reps)
         ok &= r['ratio'] <= ROLLOUT_LIMIT
         print(f"| {preset} | {batch} | {r['fused']:.1f} | {r['explicit']:.1f} | {r['rollout']:.1f} "
-              f"| {r['ratio']:.2f} |")
+              f"| {r['ratio']:.2f} | {r['relevance']:.1f} | {r['relevance_ratio']:.2f} |")
     print('\n| image tower | tokens | images | flow s per image |\n| --- | ---: | ---: | ---: |')
     for preset, images in flows:
         r = flow_row(preset, images)

@@ -1,6 +1,7 @@
 """Time and peak memory of retrieval evaluation at scale, on random embeddings.
 
-    python bench/retrieval_scale.py            # 10k x 50k, then 100k images x 500k captions (float16)
+    python bench/retrieval_scale.py            # 10k x 50k, then 100k images x 500k captions (float16);
+                                               # the table also goes to assets/retrieval_scale.json
     python bench/retrieval_scale.py --quick    # 10k x 50k only
     python bench/retrieval_scale.py --smoke    # seconds: 1k x 5k in small tiles, one thread (CI)
 
@@ -9,6 +10,10 @@ The embedding width is the default run's (`embed_dim` of `TrainConfig().model`'s
 Each row runs in its own process so that its peak RSS (resource.getrusage) is its own. Captions are noisy copies
 of their image's embedding (5 per image), so the recalls are neither 0 nor 1. Prints a table; asserts nothing
 about time. CPU time is user + system of the process: on a shared machine it moves less than wall time.
+
+The floor of a `ranks` row is the time the similarity matrix's multiply-adds alone take at this machine's measured
+float32 matmul peak (2 N M dim FLOPs over the GFLOP/s of a 2048 x 2048 `torch.mm` with the same threads, measured in
+its own process first); `x floor` is the row's wall time over it. Tiles default to `retrieval_ranks`' own.
 """
 import argparse, json, os, resource, subprocess, sys, time
 
@@ -23,6 +28,28 @@ def default_dim() -> int:
     from clip_nb.clip import get_preset
     from clip_nb.training import TrainConfig
     return get_preset(TrainConfig().model).embed_dim
+
+
+def default_tiles() -> tuple:
+    "(image_chunk, text_chunk): `retrieval_ranks`' defaults, what a user gets."
+    import inspect
+    from clip_nb.retrieval import retrieval_ranks
+    ps = inspect.signature(retrieval_ranks).parameters
+    return ps['image_chunk'].default, ps['text_chunk'].default
+
+
+def matmul_peak(threads, n: int = 2048) -> float:
+    "GFLOP/s of a float32 n x n torch.mm, best of 5 after 2 warm-ups, in this process."
+    import torch
+    if threads: torch.set_num_threads(threads)
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    for _ in range(2): torch.mm(a, b)
+    best = min(_timed(lambda: torch.mm(a, b)) for _ in range(5))
+    return 2 * n ** 3 / best / 1e9
+
+
+def _timed(f) -> float:
+    t0 = time.perf_counter(); f(); return time.perf_counter() - t0
 
 
 def make_embeddings(n_images, n_texts, dim, dtype, seed=0, chunk=65536):
@@ -75,19 +102,26 @@ def main():
     p.add_argument('--threads', type=int, default=None,
                    help='torch threads of each row; default: torch decides (smoke: 1)')
     p.add_argument('--one', nargs=3, metavar=('TASK', 'N_IMAGES', 'N_TEXTS'), help=argparse.SUPPRESS)
+    p.add_argument('--peak', action='store_true', help=argparse.SUPPRESS)
+    p.add_argument('--out', default='assets/retrieval_scale.json', help='the rows as JSON (not with --smoke)')
     a = p.parse_args()
-    tiles = SMOKE_TILES if a.smoke else (2048, 8192)
+    if a.peak: return print(json.dumps({'gflops': matmul_peak(a.threads)}))
+    tiles = SMOKE_TILES if a.smoke else default_tiles()
     a.image_chunk, a.text_chunk = a.image_chunk or tiles[0], a.text_chunk or tiles[1]
     a.threads = a.threads or (1 if a.smoke else None)
     if a.one:
         return run_one(a.one[0], int(a.one[1]), int(a.one[2]), a.dim, a.dtype, a.image_chunk, a.text_chunk, a.threads)
     a.dim = a.dim or default_dim()
-    print(f"dim {a.dim}, {a.dtype} embeddings, tiles {a.image_chunk} x {a.text_chunk}, "
+    peak_cmd = [sys.executable, __file__, '--peak'] + (['--threads', str(a.threads)] if a.threads else [])
+    peak = json.loads(subprocess.run(peak_cmd, capture_output=True, text=True, check=True).stdout)['gflops']
+    print(f"matmul peak {peak:.0f} GFLOP/s (float32, measured now); "
+          f"dim {a.dim}, {a.dtype} embeddings, tiles {a.image_chunk} x {a.text_chunk}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start{' (smoke)' if a.smoke else ''}",
           flush=True)
     head = (f"{'task':6} {'images':>8} {'captions':>9} {'full matrix':>12} "
-            f"{'wall s':>8} {'cpu s':>8} {'peak RSS':>9}  result")
+            f"{'wall s':>8} {'cpu s':>8} {'floor s':>8} {'x floor':>8} {'peak RSS':>9}  result")
     print(head + '\n' + '-' * len(head), flush=True)
+    rows = []
     for task, n, m in (ROWS_SMOKE if a.smoke else ROWS_QUICK if a.quick else ROWS_FULL):
         cmd = [sys.executable, __file__, '--one', task, str(n), str(m), '--dim', str(a.dim), '--dtype', a.dtype,
                '--image-chunk', str(a.image_chunk), '--text-chunk', str(a.text_chunk)]
@@ -98,9 +132,18 @@ def main():
             sys.exit(f'retrieval_scale: row {task} {n} x {m} failed (exit {proc.returncode})')
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         result = ', '.join(f'{k} {v}' for k, v in r.items() if '@' in k or 'medR' in k)
-        print(f"{task:6} {n:>8,} {m:>9,} {n * m * 4 / 2**30:>9.1f} GiB {r['wall_s']:>8.1f} {r['cpu_s']:>8.1f} "
+        floor = 2 * n * m * a.dim / (peak * 1e9)
+        rows.append(r | {'floor_s': floor if task == 'ranks' else None})
+        vs = f"{floor:>8.1f} {r['wall_s'] / floor:>7.2f}x" if task == 'ranks' else f"{'':>8} {'':>8}"
+        print(f"{task:6} {n:>8,} {m:>9,} {n * m * 4 / 2**30:>9.1f} GiB {r['wall_s']:>8.1f} {r['cpu_s']:>8.1f} {vs} "
               f"{r['peak_rss_mib'] / 1024:>6.2f} GiB  {result}", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at end")
+    if not a.smoke and a.out:
+        info = {'matmul_peak_gflops': peak, 'dim': a.dim, 'dtype': a.dtype, 'tiles': [a.image_chunk, a.text_chunk],
+                'cpus': os.cpu_count(), 'date': time.strftime('%Y-%m-%d'), 'command': ' '.join(sys.argv)}
+        os.makedirs(os.path.dirname(a.out) or '.', exist_ok=True)
+        with open(a.out, 'w') as f: json.dump({'machine': info, 'rows': rows}, f, indent=1)
+        print(f'written to {a.out}')
 
 
 if __name__ == '__main__':

@@ -55,8 +55,7 @@ def positive_scores(image_embeds:torch.Tensor, # (N, D) image embeddings
 # %% ../nbs/10_retrieval.ipynb #903ff4ad
 def _count_beating(scores, thresholds, strict, buf, dim):
     "How many entries of each row (dim=1) or column (dim=0) of `scores` beat `thresholds` (counted as float)."
-    torch.sub(scores, thresholds, out=buf)
-    (buf.gt_(0) if strict else buf.ge_(0))  # in place: 1.0 where beaten, 0.0 elsewhere
+    (torch.gt if strict else torch.ge)(scores, thresholds, out=buf)  # 1.0 where beaten, 0.0 elsewhere: one pass
     return buf.sum(dim)
 
 def _relevant_in_tile(relevant_by_text, text_starts, t0, t1, i0, i1):
@@ -71,7 +70,7 @@ def retrieval_ranks(image_embeds:torch.Tensor, # (N, D) image embeddings (float3
                     relevant:torch.Tensor, # (P, 2) long (image, text) pairs that match
                     ties:str='pessimistic', # 'pessimistic': ties count against the query; 'optimistic': for it
                     tie_tol:float=1e-5, # scores within this of the query's best relevant score are ties
-                    image_chunk:int=2048, # tile height (images per matrix multiply)
+                    image_chunk:int=1024, # tile height (images per matrix multiply)
                     text_chunk:int=8192): # tile width (texts per matrix multiply)
     ("1-based rank of each image query (image to text, (N,)) and each text query (text to image, (M,)), "
      "streamed over tiles; NaN scores count against the query.")
