@@ -8,6 +8,7 @@ import collections, json, math, re, shutil, time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, Sampler
@@ -15,10 +16,10 @@ from accelerate import Accelerator
 from safetensors.torch import load_file
 from fastcore.basics import patch
 from tqdm import tqdm
-from .core import (Config, publish_dir, read_json_object, remove_leftovers, seed_everything, stable_seed,
+from .core import (Config, atomic_path, evaluating, publish_dir, read_json_object, remove_leftovers, seed_everything, stable_seed,
                           update_json, write_atomic, write_json_atomic)
 from .data import (ShapesDataset, CocoCaptions, CsvCaptions, TokenizingCollate, CAPTION_MODES, ImagePool,
-                          ItemRange, TRAIN_DOMAINS, readable_items)
+                          ItemRange, TRAIN_DOMAINS, denormalize, readable_items)
 from .losses import LOSSES, caption_ids, compute_loss
 from .clip import CLIP, CLIPConfig, CONFIG_NAME, PRESETS, WEIGHTS_NAME, get_preset
 from .clip import load_weights as load_model_weights
@@ -29,7 +30,8 @@ __all__ = ['MODES', 'LOCKED', 'PRECISIONS', 'DATASETS', 'RUN_FILES', 'TrainConfi
            'build_datasets', 'caption_collate', 'make_loader', 'TextFeatureCache', 'in_batch_hits', 'cpu_has_bf16',
            'resolve_precision', 'check_precision', 'make_accelerator', 'Checkpoints', 'find_checkpoint', 'run_folder',
            'Callback', 'TrainResult', 'Trainer', 'clear_run', 'check_same_config', 'check_run_folder',
-           'check_can_start', 'read_jsonl', 'read_model_config', 'train', 'results_table', 'ProgressLogger', 'SaveBest']
+           'check_can_start', 'read_jsonl', 'read_model_config', 'train', 'results_table', 'ProgressLogger', 'SaveBest',
+           'SimilarityRecorder', 'write_similarity_gif']
 
 # %% ../nbs/08_training.ipynb #57ba63a0
 MODES = ('full', 'locked_text', 'locked_image', 'heads_only')
@@ -734,3 +736,52 @@ class SaveBest(Callback):
         if t.acc.is_main_process:
             t.clip.save_pretrained(t.ckpts.root / 'best')
             write_json_atomic(t.ckpts.root / 'best.json', {'step': t.step, **t.val})
+
+# %% ../nbs/08_training.ipynb #cf5b5201
+class SimilarityRecorder(Callback):
+    "Record the similarity matrix of `n` fixed validation pairs every `every` steps; write them as a GIF at the end."
+    def __init__(self, path: str | Path, every: int = 20, n: int = 6, frame_ms: int = 120):
+        self.path, self.every, self.n, self.frame_ms = Path(path), every, n, frame_ms
+    def before_fit(self, t):
+        pool = t.val_dl.dataset
+        items = [it for it in (pool[i] for i in range(len(pool))) if it['image'] is not None][:self.n]
+        self.images = torch.stack([it['image'] for it in items])  # (n, 3, H, W), normalised
+        self.captions = [it['caption'] for it in items]
+        self.frames = []  # (step, (n, n) cosine similarities: rows captions, columns images)
+        self.record(t)
+    def record(self, t):
+        with evaluating(t.clip):
+            x = t.clip.encode_image(self.images.to(t.acc.device), normalize=True)
+            y = t.clip.encode_text(self.captions, normalize=True)
+        self.frames.append((t.step, (y @ x.T).float().cpu()))
+    def after_step(self, t):
+        if t.step % self.every == 0: self.record(t)
+    def after_fit(self, t):
+        if t.step != self.frames[-1][0]: self.record(t)
+        if t.acc.is_main_process: write_similarity_gif(self.frames, self.images, self.captions, self.path,
+                                                       self.frame_ms)
+
+def write_similarity_gif(frames: list, images: torch.Tensor, captions: list, path: Path, frame_ms: int = 120) -> Path:
+    "An animated GIF of (step, similarity matrix) frames, the images above the columns' captions."
+    import textwrap
+    import matplotlib.pyplot as plt
+    from PIL import Image
+    n, pics = len(captions), []
+    for step, sims in frames:
+        fig, axs = plt.subplots(2, n, figsize=(1.1 * n + 2.4, 1.1 * n + 1.4), gridspec_kw={'height_ratios': [1, n]})
+        for ax, im in zip(axs[0], images): ax.imshow(denormalize(im).permute(1, 2, 0)); ax.axis('off')
+        for ax in axs[1]: ax.remove()
+        ax = fig.add_subplot(axs[1, 0].get_gridspec()[1, :])
+        ax.imshow(sims, cmap='viridis', vmin=-0.2, vmax=1.0)  # one colour scale for every frame
+        for (r, c), v in zip(torch.cartesian_prod(torch.arange(n), torch.arange(n)).tolist(), sims.flatten().tolist()):
+            ax.text(c, r, f'{v:.2f}', ha='center', va='center', fontsize=7, color='w')
+        ax.set_yticks(range(n), [textwrap.fill(c, 24) for c in captions], fontsize=7)  # captions whole, wrapped
+        ax.set_xticks([]); ax.set_title(f'step {step}: cosine of each caption (row) with each image (column)', fontsize=8)
+        fig.tight_layout(); fig.canvas.draw()
+        pics.append(Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3]))
+        plt.close(fig)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:
+        pics[0].save(tmp, format='GIF', save_all=True, append_images=pics[1:], loop=0,
+                     duration=[frame_ms] * (len(pics) - 1) + [2000])  # hold the last frame
+    return path
