@@ -1,0 +1,37 @@
+"""Time a full run of every chapter (not the shrunken test run) and write assets/notebook_times.json.
+
+    python tools/time_notebooks.py                 # every notebook in nbs/, one after another
+    python tools/time_notebooks.py 03_vit 10_retrieval
+
+Each notebook is executed from a temporary copy with `nbs/` as its working directory, as Jupyter would run it, so the
+notebooks themselves are not rewritten. Chapters 9-11 and the README use the trained run in runs/shapes when it is
+there (train it first with `clip_nb_train`), and their time includes evaluating it. The README's reading path prints
+these times.
+"""
+import json, shutil, sys, tempfile, time
+from pathlib import Path
+
+import nbformat
+from nbconvert.preprocessors import ExecutePreprocessor
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / 'assets' / 'notebook_times.json'
+
+
+def main(names):
+    paths = sorted((ROOT / 'nbs').glob('[0-9][0-9]_*.ipynb'))
+    if names: paths = [p for p in paths if p.stem in names or p.stem[:2] in names]
+    times = json.loads(OUT.read_text()) if OUT.is_file() else {}
+    for p in paths:
+        nb = nbformat.read(p, as_version=4)
+        t0 = time.perf_counter()
+        ExecutePreprocessor(timeout=3600, kernel_name='python3').preprocess(nb, {'metadata': {'path': str(p.parent)}})
+        times[p.stem] = round(time.perf_counter() - t0, 1)
+        print(f'{p.stem}: {times[p.stem]:.0f} s', flush=True)
+    tmp = OUT.with_suffix('.tmp')
+    tmp.write_text(json.dumps(dict(sorted(times.items())), indent=1)); tmp.replace(OUT)
+    print(f'written to {OUT}')
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])
