@@ -87,6 +87,7 @@ def plot_curves(history: list, path: str | Path | None = None):
 # %% ../nbs/12_evaluate.ipynb #f35d89a0
 def plot_similarity(model: CLIP, ds, n: int = 8, path: str | Path | None = None):
     "Cosine similarity of the first n images of `ds` (columns) with their captions (rows)."
+    import textwrap
     import matplotlib.pyplot as plt
     items = [it for it in (ds[i] for i in range(len(ds))) if it['image'] is not None][:n]  # unreadable files left out
     n = len(items)
@@ -101,7 +102,8 @@ def plot_similarity(model: CLIP, ds, n: int = 8, path: str | Path | None = None)
     ax.imshow(sims, cmap='viridis', vmin=sims.min(), vmax=sims.max())
     for (r, c), v in zip(torch.cartesian_prod(torch.arange(n), torch.arange(n)).tolist(), sims.flatten().tolist()):
         ax.text(c, r, f'{v:.2f}', ha='center', va='center', fontsize=7, color='w')
-    ax.set_yticks(range(n), [it['caption'] for it in items], fontsize=7); ax.set_xticks([])
+    ax.set_yticks(range(n), [textwrap.fill(it['caption'], 26) for it in items], fontsize=7)  # labels whole
+    ax.set_xticks([])
     fig.tight_layout()
     return fig if path is None else save_figure(fig, path)
 
