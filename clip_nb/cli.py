@@ -17,12 +17,13 @@ from .evaluate import (N_ZERO_SHOT, N_RETRIEVAL, N_ATTENTION, check_eval_args, c
 DEBUG_ENV = 'CLIP_NB_DEBUG'  # set to 1 for tracebacks instead of one-line errors
 EXPECTED = (ValueError, TypeError, OSError, FloatingPointError)  # errors with a message meant for the user
 
-def error_line(e: BaseException) -> str:
+def error_line(e: BaseException, resume: bool = True) -> str:  # resume: the command can continue a run
     "The one line a user reads for exception `e` (with a hint where the fix is known)."
     if isinstance(e, OSError) and e.errno == errno.ENOSPC:
         return (f'the disk is full ({e.filename or e}); nothing half-written was kept: free some space, then '
-                'continue with --resume')
-    msg = str(e.args[0]) if isinstance(e, (FileNotFoundError, FileExistsError)) and e.args else str(e)
+                + ('continue with --resume' if resume else 'run again'))
+    ours = isinstance(e, OSError) and e.errno is None and len(e.args) == 1  # raised by clip_nb with one message
+    msg = str(e.args[0]) if ours else str(e)
     return msg if isinstance(e, EXPECTED) else f'{type(e).__name__}: {msg} (unexpected: please report it)'
 
 def run_command(prog: str, main, argv: list | None = None) -> int:
@@ -37,7 +38,8 @@ def run_command(prog: str, main, argv: list | None = None) -> int:
         return 130
     except Exception as e:
         if debug: raise
-        print(f'{prog}: error: {error_line(e)}\n(run again with --debug for the traceback)', file=sys.stderr)
+        print(f"{prog}: error: {error_line(e, resume='train' in prog)}\n(run again with --debug for the traceback)",
+              file=sys.stderr)
         return 1
     return 0
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_clip.ipynb #b7ccf132
 from __future__ import annotations
-import dataclasses, json, math
+import dataclasses, hashlib, json, math
 from dataclasses import dataclass, field
 from collections.abc import Mapping
 from functools import lru_cache
@@ -15,7 +15,7 @@ from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load as load_safetensors, load_file, save_file
 from transformers import AutoConfig, AutoModel, AutoTokenizer
 from .vit import ViT, ViTConfig, vit_from_hf_clip_vision
 from .text_encoder import TextConfig, TextEncoder, _quiet_loading, default_text_model_path
@@ -233,10 +233,11 @@ def load_weights(model: CLIP,  # a CLIP built from the folder's config
                  map_location: str | torch.device = 'cpu') -> CLIP:
     "Load a checkpoint folder's weights into `model` after checking the checksum, the shapes and the text reference."
     path = Path(path); manifest, file = read_manifest(path), Path(path) / WEIGHTS_NAME
-    if 'weights_sha256' in manifest and file_sha256(file) != manifest['weights_sha256']:
+    data = file.read_bytes()  # read once: what is checked is what is loaded, even if the folder is replaced meanwhile
+    if 'weights_sha256' in manifest and hashlib.sha256(data).hexdigest() != manifest['weights_sha256']:
         raise ValueError(f"{file} is corrupted: its sha256 differs from the one {path / MANIFEST_NAME} recorded when "
                          "it was saved; use another checkpoint (another step, or --which best) or train again")
-    try: state = load_file(file, device=str(map_location))
+    try: state = {k: v.to(map_location) for k, v in load_safetensors(data).items()}
     except SafetensorError as e:
         raise ValueError(f"{file} is damaged ({e}); use another checkpoint or train again") from None
     expected, ref = model.state_dict(), manifest.get('text_weights')

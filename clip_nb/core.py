@@ -15,8 +15,8 @@ from fastcore.docments import docments
 
 # %% auto #0
 __all__ = ['atomic_path', 'write_atomic', 'write_json_atomic', 'publish_dir', 'write_dir_atomic', 'remove_leftovers',
-           'read_json_object', 'update_json', 'file_sha256', 'tensors_sha256', 'type_name', 'coerce', 'Config',
-           'parse_overrides', 'seed_everything', 'stable_seed', 'evaluating', 'rank_and_world']
+           'read_json_object', 'json_lock', 'update_json', 'file_sha256', 'tensors_sha256', 'type_name', 'coerce',
+           'Config', 'parse_overrides', 'seed_everything', 'stable_seed', 'evaluating', 'rank_and_world']
 
 # %% ../nbs/00_core.ipynb #c0a1e007
 @contextlib.contextmanager
@@ -110,13 +110,18 @@ def read_json_object(path: str | Path,  # a JSON file holding an object
     if not isinstance(obj, dict): raise ValueError(f'{path} holds a JSON {type(obj).__name__}; expected an object')
     return obj
 
+def json_lock(path: str | Path, timeout: float = 60) -> FileLock:  # use as `with json_lock(path): ...`
+    "The lock that every read-change-write (and deletion) of the JSON file `path` holds."
+    path = Path(path)
+    return FileLock(path.with_name(f'.{path.name}.lock'), timeout=timeout)
+
 def update_json(path: str | Path,  # the JSON object file to change (created if missing)
                 change,  # callable(dict) that changes the object in place
                 timeout: float = 60) -> dict:  # seconds to wait for another process's lock
     "Read, change and atomically rewrite a JSON object file under a lock, so concurrent updates never drop each other."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(path.with_name(f'.{path.name}.lock'), timeout=timeout):
+    with json_lock(path, timeout):
         obj = read_json_object(path)
         change(obj)
         write_json_atomic(path, obj)

@@ -4,12 +4,12 @@
 
 # %% ../nbs/12_evaluate.ipynb #11ef7425
 from __future__ import annotations
-import json, time
+import itertools, json, time
 from pathlib import Path
 import torch
 from accelerate import PartialState
 from .core import atomic_path, evaluating, read_json_object, update_json, write_json_atomic
-from .clip import CLIP
+from .clip import CLIP, read_manifest
 from .data import ShapesDataset, CocoCaptions, CsvCaptions, SHAPES, COLOURS, SHIFTED_SPLITS, denormalize
 from .training import TrainConfig, TrainResult, find_checkpoint, run_folder
 from .zero_shot import (shapes_zero_shot, shapes_classifiers, shapes_targets, encode_images, coco_zero_shot,
@@ -89,8 +89,9 @@ def plot_similarity(model: CLIP, ds, n: int = 8, path: str | Path | None = None)
     "Cosine similarity of the first n images of `ds` (columns) with their captions (rows)."
     import textwrap
     import matplotlib.pyplot as plt
-    items = [it for it in (ds[i] for i in range(len(ds))) if it['image'] is not None][:n]  # unreadable files left out
-    n = len(items)
+    items = list(itertools.islice((it for it in map(ds.__getitem__, range(len(ds))) if it['image'] is not None), n))
+    if not items: raise ValueError(f'none of the {len(ds)} images could be read')
+    n = len(items)  # unreadable files left out
     with evaluating(model):
         images = model.encode_image(torch.stack([it['image'] for it in items]).to(model.device), normalize=True)
         sims = (model.encode_text([it['caption'] for it in items], normalize=True) @ images.T).float().cpu()  # (n, n)
@@ -288,7 +289,9 @@ def evaluate_checkpoint(checkpoint,  # a run folder or a save_pretrained folder
     metrics = run_evaluation(model, dataset, data_root, split, n, n_zero_shot, figures_dir, n_attention, skipped)
     key = eval_key(dataset, split, data_root, which, n)
     lost = {'skipped_images': list(skipped.values())[:10]} if skipped else {}  # the count is in the metrics
-    merge_json(out, 'eval', {key: metrics | lost | {'checkpoint': str(folder), 'seconds': time.time() - t}})
+    weights = read_manifest(folder).get('weights_sha256')  # which weights, even if the folder is replaced later
+    merge_json(out, 'eval', {key: metrics | lost | {'checkpoint': str(folder), 'weights_sha256': weights,
+                                                   'seconds': time.time() - t}})
     return key, metrics, out, folder
 
 # %% ../nbs/12_evaluate.ipynb #1870af7b

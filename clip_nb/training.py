@@ -4,19 +4,22 @@
 
 # %% ../nbs/08_training.ipynb #d80ee79e
 from __future__ import annotations
-import collections, json, math, re, shutil, time
+import collections, itertools, json, math, re, shutil, time, uuid
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 import numpy as np
 import torch
+import torch.distributed as dist
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, Sampler
 from accelerate import Accelerator
+from accelerate.utils import gather_object
 from safetensors.torch import load_file
 from fastcore.basics import patch
 from tqdm import tqdm
-from .core import (Config, atomic_path, evaluating, publish_dir, read_json_object, remove_leftovers, seed_everything, stable_seed,
+from .core import (Config, atomic_path, evaluating, json_lock, publish_dir, read_json_object, remove_leftovers,
+                          rank_and_world, seed_everything, stable_seed,
                           update_json, write_atomic, write_json_atomic)
 from .data import (ShapesDataset, CocoCaptions, CsvCaptions, TokenizingCollate, CAPTION_MODES, ImagePool,
                           ItemRange, TRAIN_DOMAINS, denormalize, readable_items)
@@ -30,8 +33,8 @@ __all__ = ['MODES', 'LOCKED', 'PRECISIONS', 'DATASETS', 'RUN_FILES', 'TrainConfi
            'build_datasets', 'caption_collate', 'make_loader', 'TextFeatureCache', 'in_batch_hits', 'cpu_has_bf16',
            'resolve_precision', 'check_precision', 'make_accelerator', 'Checkpoints', 'find_checkpoint', 'run_folder',
            'Callback', 'TrainResult', 'Trainer', 'clear_run', 'check_same_config', 'check_run_folder',
-           'check_can_start', 'read_jsonl', 'read_model_config', 'train', 'results_table', 'ProgressLogger', 'SaveBest',
-           'SimilarityRecorder', 'write_similarity_gif']
+           'check_can_start', 'read_jsonl', 'read_model_config', 'even_batch', 'train', 'results_table',
+           'ProgressLogger', 'SaveBest', 'SimilarityRecorder', 'write_similarity_gif']
 
 # %% ../nbs/08_training.ipynb #57ba63a0
 MODES = ('full', 'locked_text', 'locked_image', 'heads_only')
@@ -454,11 +457,11 @@ RUN_FILES = ('checkpoints', 'metrics.jsonl', 'metrics.json', 'config.yaml', 'fig
 
 def clear_run(run_dir: Path):
     "Remove what an earlier run wrote into `run_dir` (only the files a run writes), and make sure the folder exists."
-    for name in RUN_FILES:
-        p = run_dir / name
-        if p.is_dir(): shutil.rmtree(p)
-        elif p.exists(): p.unlink()
     run_dir.mkdir(parents=True, exist_ok=True)
+    with json_lock(run_dir / 'metrics.json'):  # no evaluation of the old run can merge into the new run's file
+        aside = [(run_dir / n).rename(run_dir / f'.{n}.tmp-{uuid.uuid4().hex[:8]}')  # a kill from here on leaves
+                 for n in RUN_FILES if (run_dir / n).exists()]                    # leftovers, not half a run
+    for p in aside: shutil.rmtree(p) if p.is_dir() else p.unlink()
 
 def check_same_config(cfg: TrainConfig, run_dir: Path):
     "Refuse to resume `run_dir` with a config that differs from the one it started with (resume and progress aside)."
@@ -477,6 +480,7 @@ def check_run_folder(cfg: TrainConfig, run_dir: Path, ckpts: Checkpoints):
                     'no completed step checkpoint (checkpoints/latest.json)')
             raise FileNotFoundError(f"nothing to resume in {run_dir}: {what}; start the run without --resume")
         check_same_config(cfg, run_dir)
+        read_json_object(run_dir / 'metrics.json')  # a damaged file stops the resume now, not at its end
     elif held and not cfg.overwrite:
         raise FileExistsError(f"{run_dir} already holds a run ({', '.join(held)}): continue it with --resume, "
                               f"replace it with --overwrite, or choose another --name")
@@ -521,6 +525,7 @@ def start_or_resume(self: Trainer):
     state = json.loads((latest / 'trainer_state.json').read_text())
     self.step, self.best = state['step'], state['best_val_loss']
     self.train_time, self.val = state['train_time'], state['val']
+    self.skipped.update(dict.fromkeys(state.get('skipped', [])))  # met before the checkpoint
     self.history = [r for r in read_jsonl(self.run_dir / 'metrics.jsonl') if r['step'] <= self.step]
     if main: write_atomic(self.run_dir / 'metrics.jsonl', ''.join(json.dumps(r) + '\n' for r in self.history))
 
@@ -536,7 +541,8 @@ def draw_first_batch(self: Trainer) -> dict:
 @patch
 def save(self: Trainer) -> Path:
     "A resumable checkpoint of the current step (see Checkpoints for the atomic write)."
-    state = {'step': self.step, 'best_val_loss': self.best, 'train_time': self.train_time, 'val': self.val}
+    state = {'step': self.step, 'best_val_loss': self.best, 'train_time': self.train_time, 'val': self.val,
+             'skipped': list(self.skipped)}
     def write(tmp: Path):
         self.acc.save_state(str(tmp))
         if self.acc.is_main_process: (tmp / 'trainer_state.json').write_text(json.dumps(state, indent=1))
@@ -588,11 +594,24 @@ def check_finite(self: Trainer, loss: torch.Tensor):
                                  "the run stopped before updating the weights; "
                                  f"last good checkpoint: {self.ckpts.latest() or 'none (none was saved yet)'}")
 
+def even_batch(batch: dict) -> dict:
+    ("Cut this process's batch to the smallest of all processes' (unreadable images make them uneven, and the "
+     "gathered loss needs equal rows); unchanged with one process.")
+    rank, world = rank_and_world()
+    n = len(batch['captions'])
+    if world == 1: return batch
+    m = torch.tensor(n, device=batch['pixel_values'].device if n else 'cpu')
+    if dist.get_backend() == 'gloo': m = m.cpu()
+    dist.all_reduce(m, op=dist.ReduceOp.MIN)
+    m = int(m)
+    return batch if m == n else {k: (v if k == 'skipped' else v[:m]) for k, v in batch.items()}
+
 @patch
 def train_step(self: Trainer, batch: dict) -> torch.Tensor:
     "One optimiser step on one batch (the plain step, with the mode's inputs, clipping and the schedule); the loss."
     cfg, acc = self.cfg, self.acc
     self.note_skipped(batch)
+    batch = even_batch(batch)
     if not batch['captions']:
         raise ValueError(f"every image of a training batch was unreadable (first: {batch['skipped'][0]}); "
                          "check the data, e.g. with ImageCaptions.verify()")
@@ -614,7 +633,8 @@ def evaluate(self: Trainer, loader) -> dict:
     sums = torch.zeros(4, device=self.acc.device)  # loss x pairs, i2t hits, t2i hits, pairs
     for batch in loader:
         self.note_skipped(batch)
-        if not batch['captions']: continue  # every image of this batch was unreadable
+        batch = even_batch(batch)
+        if not batch['captions']: continue  # every image of this (or another process's) batch was unreadable
         out = self.model(**self.inputs(batch, train=False))
         loss = self.loss_of(out, batch['captions'], gather=False)
         ids = caption_ids(batch['captions']).to(self.acc.device)
@@ -675,7 +695,8 @@ def finish(self: Trainer) -> TrainResult:
     pairs_per_s = self.step * self.cfg.batch_size * self.acc.num_processes / max(self.train_time, 1e-9)
     result = TrainResult(self.run_dir, self.step, self.clip, self.val, self.test, self.history, pairs_per_s,
                          time.time() - self.t_start, self.datasets)
-    n_skipped = int(self.acc.reduce(torch.tensor(float(len(self.skipped)), device=self.acc.device), 'max').item())
+    if self.acc.num_processes > 1: self.skipped = dict.fromkeys(gather_object(list(self.skipped)))  # the union
+    n_skipped = len(self.skipped)
     if self.acc.is_main_process:
         summary = {'step': self.step, 'val': self.val, 'test': self.test, 'pairs_per_s': pairs_per_s,
                    'train_time': self.train_time, 'wall_time': result.wall_time, 'processes': self.acc.num_processes,
@@ -744,7 +765,8 @@ class SimilarityRecorder(Callback):
         self.path, self.every, self.n, self.frame_ms = Path(path), every, n, frame_ms
     def before_fit(self, t):
         pool = t.val_dl.dataset
-        items = [it for it in (pool[i] for i in range(len(pool))) if it['image'] is not None][:self.n]
+        items = list(itertools.islice((it for it in map(pool.__getitem__, range(len(pool))) if it['image'] is not None),
+                                      self.n))
         self.images = torch.stack([it['image'] for it in items])  # (n, 3, H, W), normalised
         self.captions = [it['caption'] for it in items]
         self.frames = []  # (step, (n, n) cosine similarities: rows captions, columns images)
@@ -776,7 +798,8 @@ def write_similarity_gif(frames: list, images: torch.Tensor, captions: list, pat
         for (r, c), v in zip(torch.cartesian_prod(torch.arange(n), torch.arange(n)).tolist(), sims.flatten().tolist()):
             ax.text(c, r, f'{v:.2f}', ha='center', va='center', fontsize=7, color='w')
         ax.set_yticks(range(n), [textwrap.fill(c, 24) for c in captions], fontsize=7)  # captions whole, wrapped
-        ax.set_xticks([]); ax.set_title(f'step {step}: cosine of each caption (row) with each image (column)', fontsize=8)
+        ax.set_xticks([])
+        ax.set_title(f'step {step}: cosine of each caption (row) with each image (column)', fontsize=8)
         fig.tight_layout(); fig.canvas.draw()
         pics.append(Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3]))
         plt.close(fig)
