@@ -22,9 +22,7 @@ def error_line(e: BaseException, resume: bool = True) -> str:  # resume: the com
     if isinstance(e, OSError) and e.errno == errno.ENOSPC:
         return (f'the disk is full ({e.filename or e}); nothing half-written was kept: free some space, then '
                 + ('continue with --resume' if resume else 'run again'))
-    ours = isinstance(e, OSError) and e.errno is None and len(e.args) == 1  # raised by clip_nb with one message
-    msg = str(e.args[0]) if ours else str(e)
-    return msg if isinstance(e, EXPECTED) else f'{type(e).__name__}: {msg} (unexpected: please report it)'
+    return str(e) if isinstance(e, EXPECTED) else f'{type(e).__name__}: {e} (unexpected: please report it)'
 
 def run_command(prog: str, main, argv: list | None = None) -> int:
     "Run `main(argv)` as a console script ends: 0, 2 (usage, from argparse), 1 (one-line error), 130 (Ctrl-C)."

@@ -15,7 +15,7 @@ from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 from safetensors import SafetensorError
-from safetensors.torch import load as load_safetensors, load_file, save_file
+from safetensors.torch import load as load_safetensors, save_file
 from transformers import AutoConfig, AutoModel, AutoTokenizer
 from .vit import ViT, ViTConfig, vit_from_hf_clip_vision
 from .text_encoder import TextConfig, TextEncoder, _quiet_loading, default_text_model_path

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #82d4d9e2
 from __future__ import annotations
-import colorsys, copy, csv, json, math, random, warnings
+import colorsys, copy, csv, itertools, json, math, random, warnings
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -23,9 +23,9 @@ __all__ = ['SHAPES', 'COLOURS', 'SHADES', 'SIZES', 'POSITIONS', 'NOVEL_PAIRS', '
            'describe', 'Domain', 'item_random', 'domain_name', 'split_domain', 'cell_of', 'sample_layout',
            'object_mask', 'mask_bbox', 'noise_fields', 'texture', 'background', 'render', 'image_geometry',
            'to_normalised', 'image_transforms', 'denormalize', 'ShapeObject', 'ShapesSample', 'choose_caption',
-           'TransformedImages', 'ShapesDataset', 'show_samples', 'readable_items', 'TokenizingCollate', 'ImageCaptions',
-           'read_json', 'json_entries', 'read_coco_captions', 'read_coco_labels', 'CocoCaptions', 'read_caption_table',
-           'CsvCaptions', 'ImagePool', 'ItemRange']
+           'TransformedImages', 'ShapesDataset', 'show_samples', 'readable_items', 'first_readable',
+           'TokenizingCollate', 'ImageCaptions', 'read_json', 'json_entries', 'read_coco_captions', 'read_coco_labels',
+           'CocoCaptions', 'read_caption_table', 'CsvCaptions', 'ImagePool', 'ItemRange']
 
 # %% ../nbs/01_data.ipynb #c8829668
 SHAPES = ('circle', 'square', 'triangle', 'star', 'cross', 'heart')
@@ -511,6 +511,10 @@ def readable_items(items: list) -> tuple:
     "(the items that have an image, the 'path: why' of those whose file could not be read)."
     return ([it for it in items if it['image'] is not None],
             [it['unreadable'] for it in items if it['image'] is None])
+
+def first_readable(ds, n: int) -> list:
+    "The first `n` items of `ds` whose image could be read (reading no further than needed)."
+    return list(itertools.islice((it for it in map(ds.__getitem__, range(len(ds))) if it['image'] is not None), n))
 
 class TokenizingCollate:
     "DataLoader collate_fn: stack images, tokenise captions (padded to the longest, cut at max_length)."

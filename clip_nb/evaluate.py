@@ -4,14 +4,14 @@
 
 # %% ../nbs/12_evaluate.ipynb #11ef7425
 from __future__ import annotations
-import itertools, json, time
+import time
 from pathlib import Path
 import torch
 from accelerate import PartialState
-from .core import atomic_path, evaluating, read_json_object, update_json, write_json_atomic
+from .core import atomic_path, evaluating, read_json_object, update_json
 from .clip import CLIP, read_manifest
-from .data import ShapesDataset, CocoCaptions, CsvCaptions, SHAPES, COLOURS, SHIFTED_SPLITS, denormalize
-from .training import TrainConfig, TrainResult, find_checkpoint, run_folder
+from .data import ShapesDataset, CocoCaptions, CsvCaptions, SHAPES, COLOURS, SHIFTED_SPLITS, first_readable
+from .training import TrainConfig, TrainResult, draw_similarity, find_checkpoint, run_folder
 from .zero_shot import (shapes_zero_shot, shapes_classifiers, shapes_targets, encode_images, coco_zero_shot,
                                confusion_matrix, plot_confusion, plot_top_predictions)
 from .retrieval import (retrieval_metrics, retrieval_embeddings, retrieval_metrics_from_embeddings, chunked_topk,
@@ -86,26 +86,14 @@ def plot_curves(history: list, path: str | Path | None = None):
 
 # %% ../nbs/12_evaluate.ipynb #f35d89a0
 def plot_similarity(model: CLIP, ds, n: int = 8, path: str | Path | None = None):
-    "Cosine similarity of the first n images of `ds` (columns) with their captions (rows)."
-    import textwrap
-    import matplotlib.pyplot as plt
-    items = list(itertools.islice((it for it in map(ds.__getitem__, range(len(ds))) if it['image'] is not None), n))
+    "Cosine similarity of the first n readable images of `ds` (columns) with their captions (rows), drawn by chapter 8."
+    items = first_readable(ds, n)
     if not items: raise ValueError(f'none of the {len(ds)} images could be read')
-    n = len(items)  # unreadable files left out
+    images = torch.stack([it['image'] for it in items])
     with evaluating(model):
-        images = model.encode_image(torch.stack([it['image'] for it in items]).to(model.device), normalize=True)
-        sims = (model.encode_text([it['caption'] for it in items], normalize=True) @ images.T).float().cpu()  # (n, n)
-    fig, axs = plt.subplots(2, n, figsize=(1.1 * n + 2.6, 1.1 * n + 1.6), gridspec_kw={'height_ratios': [1, n]})
-    for ax, it in zip(axs[0], items): ax.imshow(denormalize(it['image']).permute(1, 2, 0)); ax.axis('off')
-    gs = axs[1, 0].get_gridspec()
-    for ax in axs[1]: ax.remove()
-    ax = fig.add_subplot(gs[1, :])
-    ax.imshow(sims, cmap='viridis', vmin=sims.min(), vmax=sims.max())
-    for (r, c), v in zip(torch.cartesian_prod(torch.arange(n), torch.arange(n)).tolist(), sims.flatten().tolist()):
-        ax.text(c, r, f'{v:.2f}', ha='center', va='center', fontsize=7, color='w')
-    ax.set_yticks(range(n), [textwrap.fill(it['caption'], 26) for it in items], fontsize=7)  # labels whole
-    ax.set_xticks([])
-    fig.tight_layout()
+        x = model.encode_image(images.to(model.device), normalize=True)
+        sims = (model.encode_text([it['caption'] for it in items], normalize=True) @ x.T).float().cpu()  # (n, n)
+    fig = draw_similarity(sims, images, [it['caption'] for it in items])
     return fig if path is None else save_figure(fig, path)
 
 # %% ../nbs/12_evaluate.ipynb #2c1d3e4f

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_training.ipynb #d80ee79e
 from __future__ import annotations
-import collections, itertools, json, math, re, shutil, time, uuid
+import collections, json, math, re, shutil, time, uuid
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -15,16 +15,15 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset, Sampler
 from accelerate import Accelerator
 from accelerate.utils import gather_object
-from safetensors.torch import load_file
 from fastcore.basics import patch
 from tqdm import tqdm
 from .core import (Config, atomic_path, evaluating, json_lock, publish_dir, read_json_object, remove_leftovers,
                           rank_and_world, seed_everything, stable_seed,
                           update_json, write_atomic, write_json_atomic)
 from .data import (ShapesDataset, CocoCaptions, CsvCaptions, TokenizingCollate, CAPTION_MODES, ImagePool,
-                          ItemRange, TRAIN_DOMAINS, denormalize, readable_items)
+                          ItemRange, TRAIN_DOMAINS, denormalize, first_readable, readable_items)
 from .losses import LOSSES, caption_ids, compute_loss
-from .clip import CLIP, CLIPConfig, CONFIG_NAME, PRESETS, WEIGHTS_NAME, get_preset
+from .clip import CLIP, CLIPConfig, CONFIG_NAME, PRESETS, get_preset
 from .clip import load_weights as load_model_weights
 
 # %% auto #0
@@ -34,7 +33,7 @@ __all__ = ['MODES', 'LOCKED', 'PRECISIONS', 'DATASETS', 'RUN_FILES', 'TrainConfi
            'resolve_precision', 'check_precision', 'make_accelerator', 'Checkpoints', 'find_checkpoint', 'run_folder',
            'Callback', 'TrainResult', 'Trainer', 'clear_run', 'check_same_config', 'check_run_folder',
            'check_can_start', 'read_jsonl', 'read_model_config', 'even_batch', 'train', 'results_table',
-           'ProgressLogger', 'SaveBest', 'SimilarityRecorder', 'write_similarity_gif']
+           'ProgressLogger', 'SaveBest', 'SimilarityRecorder', 'draw_similarity', 'write_similarity_gif']
 
 # %% ../nbs/08_training.ipynb #57ba63a0
 MODES = ('full', 'locked_text', 'locked_image', 'heads_only')
@@ -520,7 +519,6 @@ def start_or_resume(self: Trainer):
         if main: clear_run(self.run_dir); cfg.to_yaml(self.run_dir / 'config.yaml')
         acc.wait_for_everyone()
         return
-    read_json_object(self.run_dir / 'metrics.json')  # a damaged file stops the run now, not at its end
     acc.load_state(str(latest))
     state = json.loads((latest / 'trainer_state.json').read_text())
     self.step, self.best = state['step'], state['best_val_loss']
@@ -696,13 +694,12 @@ def finish(self: Trainer) -> TrainResult:
     result = TrainResult(self.run_dir, self.step, self.clip, self.val, self.test, self.history, pairs_per_s,
                          time.time() - self.t_start, self.datasets)
     if self.acc.num_processes > 1: self.skipped = dict.fromkeys(gather_object(list(self.skipped)))  # the union
-    n_skipped = len(self.skipped)
     if self.acc.is_main_process:
         summary = {'step': self.step, 'val': self.val, 'test': self.test, 'pairs_per_s': pairs_per_s,
                    'train_time': self.train_time, 'wall_time': result.wall_time, 'processes': self.acc.num_processes,
                    'precision': self.acc.mixed_precision,  # what mixed_precision 'auto' resolved to
                    'checkpoint': str(self.ckpts.latest()), 'best': str(self.ckpts.root / 'best'),
-                   'skipped_images': {'count': n_skipped, 'first': list(self.skipped)[:10]},
+                   'skipped_images': {'count': len(self.skipped), 'first': list(self.skipped)[:10]},
                    'config': self.cfg.to_dict()}
         update_json(self.run_dir / 'metrics.json', lambda m: m.update(summary))  # keeps clip_nb_eval's entries
     self.result = result
@@ -764,9 +761,7 @@ class SimilarityRecorder(Callback):
     def __init__(self, path: str | Path, every: int = 20, n: int = 6, frame_ms: int = 120):
         self.path, self.every, self.n, self.frame_ms = Path(path), every, n, frame_ms
     def before_fit(self, t):
-        pool = t.val_dl.dataset
-        items = list(itertools.islice((it for it in map(pool.__getitem__, range(len(pool))) if it['image'] is not None),
-                                      self.n))
+        items = first_readable(t.val_dl.dataset, self.n)
         self.images = torch.stack([it['image'] for it in items])  # (n, 3, H, W), normalised
         self.captions = [it['caption'] for it in items]
         self.frames = []  # (step, (n, n) cosine similarities: rows captions, columns images)
@@ -783,24 +778,37 @@ class SimilarityRecorder(Callback):
         if t.acc.is_main_process: write_similarity_gif(self.frames, self.images, self.captions, self.path,
                                                        self.frame_ms)
 
-def write_similarity_gif(frames: list, images: torch.Tensor, captions: list, path: Path, frame_ms: int = 120) -> Path:
-    "An animated GIF of (step, similarity matrix) frames, the images above the columns' captions."
+def draw_similarity(sims: torch.Tensor,  # (n, n) similarities: rows captions, columns images
+                    images: torch.Tensor,  # (n, 3, H, W) normalised images, drawn above their columns
+                    captions: list,  # the n captions, the rows' labels (wrapped, never cut)
+                    vmin: float | None = None, vmax: float | None = None,  # colour scale; None: the matrix's range
+                    title: str | None = None):
+    "A figure of a caption-by-image similarity matrix, the images above it and each cell's value written in."
     import textwrap
     import matplotlib.pyplot as plt
+    n = len(captions)
+    fig, axs = plt.subplots(2, n, figsize=(1.1 * n + 2.6, 1.1 * n + 1.6), gridspec_kw={'height_ratios': [1, n]})
+    for ax, im in zip(axs[0], images): ax.imshow(denormalize(im).permute(1, 2, 0)); ax.axis('off')
+    for ax in axs[1]: ax.remove()
+    ax = fig.add_subplot(axs[1, 0].get_gridspec()[1, :])
+    ax.imshow(sims, cmap='viridis', vmin=sims.min() if vmin is None else vmin, vmax=sims.max() if vmax is None else vmax)
+    for (r, c), v in zip(torch.cartesian_prod(torch.arange(n), torch.arange(n)).tolist(), sims.flatten().tolist()):
+        ax.text(c, r, f'{v:.2f}', ha='center', va='center', fontsize=7, color='w')
+    ax.set_yticks(range(n), [textwrap.fill(c, 26) for c in captions], fontsize=7)
+    ax.set_xticks([])
+    if title: ax.set_title(title, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+def write_similarity_gif(frames: list, images: torch.Tensor, captions: list, path: Path, frame_ms: int = 120) -> Path:
+    "An animated GIF of (step, similarity matrix) frames, drawn by `draw_similarity` on one colour scale."
+    import matplotlib.pyplot as plt
     from PIL import Image
-    n, pics = len(captions), []
+    pics = []
     for step, sims in frames:
-        fig, axs = plt.subplots(2, n, figsize=(1.1 * n + 2.4, 1.1 * n + 1.4), gridspec_kw={'height_ratios': [1, n]})
-        for ax, im in zip(axs[0], images): ax.imshow(denormalize(im).permute(1, 2, 0)); ax.axis('off')
-        for ax in axs[1]: ax.remove()
-        ax = fig.add_subplot(axs[1, 0].get_gridspec()[1, :])
-        ax.imshow(sims, cmap='viridis', vmin=-0.2, vmax=1.0)  # one colour scale for every frame
-        for (r, c), v in zip(torch.cartesian_prod(torch.arange(n), torch.arange(n)).tolist(), sims.flatten().tolist()):
-            ax.text(c, r, f'{v:.2f}', ha='center', va='center', fontsize=7, color='w')
-        ax.set_yticks(range(n), [textwrap.fill(c, 24) for c in captions], fontsize=7)  # captions whole, wrapped
-        ax.set_xticks([])
-        ax.set_title(f'step {step}: cosine of each caption (row) with each image (column)', fontsize=8)
-        fig.tight_layout(); fig.canvas.draw()
+        fig = draw_similarity(sims, images, captions, vmin=-0.2, vmax=1.0,
+                              title=f'step {step}: cosine of each caption (row) with each image (column)')
+        fig.canvas.draw()
         pics.append(Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3]))
         plt.close(fig)
     path.parent.mkdir(parents=True, exist_ok=True)
