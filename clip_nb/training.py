@@ -598,8 +598,8 @@ def even_batch(batch: dict) -> dict:
     rank, world = rank_and_world()
     n = len(batch['captions'])
     if world == 1: return batch
-    m = torch.tensor(n, device=batch['pixel_values'].device if n else 'cpu')
-    if dist.get_backend() == 'gloo': m = m.cpu()
+    on = 'cpu' if dist.get_backend() == 'gloo' else torch.device('cuda', torch.cuda.current_device())  # NCCL: a GPU
+    m = torch.tensor(n, device=on)  # also when this process's batch is empty (no pixel_values to take a device from)
     dist.all_reduce(m, op=dist.ReduceOp.MIN)
     m = int(m)
     return batch if m == n else {k: (v if k == 'skipped' else v[:m]) for k, v in batch.items()}
@@ -791,7 +791,8 @@ def draw_similarity(sims: torch.Tensor,  # (n, n) similarities: rows captions, c
     for ax, im in zip(axs[0], images): ax.imshow(denormalize(im).permute(1, 2, 0)); ax.axis('off')
     for ax in axs[1]: ax.remove()
     ax = fig.add_subplot(axs[1, 0].get_gridspec()[1, :])
-    ax.imshow(sims, cmap='viridis', vmin=sims.min() if vmin is None else vmin, vmax=sims.max() if vmax is None else vmax)
+    ax.imshow(sims, cmap='viridis', vmin=sims.min() if vmin is None else vmin,
+              vmax=sims.max() if vmax is None else vmax)
     for (r, c), v in zip(torch.cartesian_prod(torch.arange(n), torch.arange(n)).tolist(), sims.flatten().tolist()):
         ax.text(c, r, f'{v:.2f}', ha='center', va='center', fontsize=7, color='w')
     ax.set_yticks(range(n), [textwrap.fill(c, 26) for c in captions], fontsize=7)
