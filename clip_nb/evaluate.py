@@ -19,11 +19,11 @@ from .retrieval import (retrieval_metrics, retrieval_embeddings, retrieval_metri
 from .attention_maps import pointing_scores
 
 # %% auto #0
-__all__ = ['N_ZERO_SHOT', 'N_RETRIEVAL', 'N_ATTENTION', 'N_MIN_RETRIEVAL', 'ZERO_SHOT_SPLITS', 'FIGURES', 'check_sizes',
-           'check_device', 'load_checkpoint', 'save_figure', 'plot_curves', 'plot_similarity', 'zero_shot_figures',
-           'retrieval_figures', 'shapes_evaluation', 'captions_evaluation', 'evaluation_table', 'attention_lines',
-           'merge_json', 'robustness_table', 'run_evaluation', 'default_out', 'eval_key', 'check_eval_args',
-           'evaluate_checkpoint', 'evaluate_run']
+__all__ = ['N_ZERO_SHOT', 'N_RETRIEVAL', 'N_ATTENTION', 'N_MIN_RETRIEVAL', 'ZERO_SHOT_SPLITS', 'FIGURES', 'RUN_COLUMNS',
+           'check_sizes', 'check_device', 'load_checkpoint', 'save_figure', 'plot_curves', 'plot_similarity',
+           'zero_shot_figures', 'retrieval_figures', 'shapes_evaluation', 'captions_evaluation', 'evaluation_table',
+           'attention_lines', 'merge_json', 'robustness_table', 'runs_table', 'run_evaluation', 'default_out',
+           'eval_key', 'check_eval_args', 'evaluate_checkpoint', 'evaluate_run']
 
 # %% ../nbs/12_evaluate.ipynb #cc29968a
 N_ZERO_SHOT, N_RETRIEVAL, N_ATTENTION = 2000, 500, 500  # default images per zero-shot split, retrieval, pointing game
@@ -218,6 +218,25 @@ def robustness_table(evals: dict,  # {label: [shapes_evaluation results, one per
     rows = [[split, *(cell(ms, f'zs_{split}_{task}_top1') for task in tasks for ms in evals.values())]
             for split in splits]
     return '\n'.join('| ' + ' | '.join(r) + ' |' for r in [head, ['---'] * len(head), *rows])
+
+# %% ../nbs/12_evaluate.ipynb #c12r0002
+RUN_COLUMNS = {'shape test': 'zs_test_shape_top1', 'shape novel': 'zs_novel_shape_top1',
+               'colour test': 'zs_test_colour_top1', 'colour novel': 'zs_novel_colour_top1',
+               'i2t R@1': 'ret_test_i2t_R@1', 'i2t R@5': 'ret_test_i2t_R@5',
+               't2i R@1': 'ret_test_t2i_R@1', 't2i R@5': 'ret_test_t2i_R@5'}
+
+def runs_table(runs: list,  # run summaries as tools/collect_results.py writes them (assets/results.json, modes.json)
+               label=lambda r: str(r['seed']),  # the first column's value for a run
+               first: str = 'seed',  # the first column's name
+               columns: dict = RUN_COLUMNS,  # {column name: key of the run's Shapes evaluation}, shown in %
+              ) -> str:
+    "Markdown: one row per run: its label, steps, wall time (min), peak memory, pairs/s, then evaluation numbers (%)."
+    def num(v, fmt): return '-' if v is None else format(v, fmt)
+    head = [first, 'steps', 'wall min', 'peak GiB', 'pairs/s', *columns]
+    rows = [[label(r), str(r['steps']), num(r.get('wall_s') and r['wall_s'] / 60, '.1f'),
+             num(r.get('peak_rss_gib'), '.2f'), num(r.get('pairs_per_s'), '.0f'),
+             *(num(100 * r['eval'][key], '.1f') for key in columns.values())] for r in runs]
+    return '\n'.join('| ' + ' | '.join(row) + ' |' for row in [head, ['---'] * len(head), *rows])
 
 # %% ../nbs/12_evaluate.ipynb #589fd3a2
 def run_evaluation(model,  # a CLIP

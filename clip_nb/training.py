@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_training.ipynb #d80ee79e
 from __future__ import annotations
-import collections, json, math, re, shutil, time, uuid
+import collections, json, math, os, re, shutil, time, uuid
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -15,6 +15,7 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset, Sampler
 from accelerate import Accelerator
 from accelerate.utils import gather_object
+from filelock import FileLock
 from fastcore.basics import patch
 from tqdm import tqdm
 from .core import (Config, atomic_path, evaluating, json_lock, publish_dir, read_json_object, remove_leftovers,
@@ -27,13 +28,14 @@ from .clip import CLIP, CLIPConfig, CONFIG_NAME, PRESETS, get_preset
 from .clip import load_weights as load_model_weights
 
 # %% auto #0
-__all__ = ['MODES', 'LOCKED', 'PRECISIONS', 'DATASETS', 'RUN_FILES', 'TrainConfig', 'warmup_cosine', 'warmup_steps',
-           'lock_towers', 'train_mode', 'build_model', 'tower_of', 'param_groups', 'EpochSampler', 'SeededItems',
-           'build_datasets', 'caption_collate', 'make_loader', 'TextFeatureCache', 'in_batch_hits', 'cpu_has_bf16',
-           'resolve_precision', 'check_precision', 'make_accelerator', 'Checkpoints', 'find_checkpoint', 'run_folder',
-           'Callback', 'TrainResult', 'Trainer', 'clear_run', 'check_same_config', 'check_run_folder',
-           'check_can_start', 'read_jsonl', 'read_model_config', 'even_batch', 'train', 'results_table',
-           'ProgressLogger', 'SaveBest', 'SimilarityRecorder', 'draw_similarity', 'write_similarity_gif']
+__all__ = ['MODES', 'LOCKED', 'PRECISIONS', 'DATASETS', 'RUN_FILES', 'RECIPE_FREE', 'REFERENCE', 'TrainConfig', 'warmup_cosine',
+           'warmup_steps', 'lock_towers', 'train_mode', 'model_config', 'build_model', 'tower_of', 'param_groups',
+           'EpochSampler', 'SeededItems', 'build_datasets', 'caption_collate', 'make_loader', 'TextFeatureCache',
+           'in_batch_hits', 'cpu_has_bf16', 'resolve_precision', 'check_precision', 'make_accelerator', 'Checkpoints',
+           'find_checkpoint', 'run_folder', 'Callback', 'TrainResult', 'Trainer', 'clear_run', 'check_same_config',
+           'check_run_folder', 'check_can_start', 'read_jsonl', 'read_model_config', 'even_batch', 'train',
+           'results_table', 'ProgressLogger', 'SaveBest', 'SimilarityRecorder', 'draw_similarity',
+           'write_similarity_gif', 'is_default_run', 'reference_run']
 
 # %% ../nbs/08_training.ipynb #57ba63a0
 MODES = ('full', 'locked_text', 'locked_image', 'heads_only')
@@ -53,6 +55,8 @@ class TrainConfig(Config):
     mode: str = 'locked_text'  # full | locked_text | locked_image | heads_only: which towers train
     loss: str | None = None  # clip | siglip; None = the preset's
     image_size: int | None = None  # input resolution; None = the preset's (shapes: 48 px)
+    init_logit_scale: float | None = None  # starting log temperature; None: clip ln(1/0.07), siglip ln(10)
+    init_logit_bias: float | None = None  # SigLIP's starting bias b; None = the preset's (-10); clip has none
     # data
     dataset: str = 'shapes'  # shapes | coco | csv
     data_root: str | None = None  # coco: the COCO-2017 folder; csv: the training table (filepath,caption)
@@ -124,6 +128,9 @@ class TrainConfig(Config):
         bad = [f'{k} must be {what}; got {getattr(self, k)!r}' for k, (ok, what) in checks.items() if not ok]
         vision = get_preset(self.model).vision
         size = vision.image_size if self.image_size is None else self.image_size
+        loss = self.loss or get_preset(self.model).loss
+        if self.init_logit_bias is not None and loss != 'siglip':
+            bad.append(f"init_logit_bias is the SigLIP loss's bias; this run's loss is {loss!r} (set loss: siglip)")
         if size < vision.patch_size or size % vision.patch_size:
             bad.append(f'image_size must be a multiple of the patch size of preset {self.model!r} '
                        f'({vision.patch_size}); got {size}')
@@ -158,13 +165,20 @@ def train_mode(model: CLIP, mode: str) -> CLIP:
     if 'vision' in LOCKED[mode]: model.vision.eval()
     return model
 
+def model_config(cfg: TrainConfig) -> CLIPConfig:
+    "The preset's model config with what the run changes: image size, loss, the temperature's and bias's start."
+    mcfg = get_preset(cfg.model)
+    if cfg.image_size is not None: mcfg.vision.image_size = cfg.image_size
+    if cfg.loss is not None: mcfg.loss = cfg.loss
+    if cfg.init_logit_scale is not None: mcfg.init_logit_scale = cfg.init_logit_scale
+    if cfg.init_logit_bias is not None: mcfg.init_logit_bias = cfg.init_logit_bias
+    return mcfg
+
 def build_model(cfg: TrainConfig,
-                model_cfg: CLIPConfig | None = None,  # a checkpoint's model config (resume); None: from the preset
+                model_cfg: CLIPConfig | None = None,  # a checkpoint's model config (resume); None: `model_config(cfg)`
                ) -> CLIP:
-    "The preset's CLIP with the config's image size and loss (or `model_cfg`), its towers locked as the mode says."
-    mcfg = model_cfg or get_preset(cfg.model)
-    if model_cfg is None and cfg.image_size is not None: mcfg.vision.image_size = cfg.image_size
-    if model_cfg is None and cfg.loss is not None: mcfg.loss = cfg.loss
+    "The run's CLIP (`model_config`, or a checkpoint's `model_cfg`), its towers locked as the mode says."
+    mcfg = model_cfg or model_config(cfg)
     mcfg.text.freeze = 'text' in LOCKED[cfg.mode]
     return lock_towers(CLIP(mcfg), cfg.mode)
 
@@ -731,6 +745,7 @@ class ProgressLogger(Callback):
         speed = len(self.window) * t.cfg.batch_size * t.acc.num_processes / max(self.seconds, 1e-9)  # pairs per second
         lrs = {g['name']: g['lr'] for g in t.opt.param_groups}  # each group's rate for the next step
         t.log({'step': t.step, 'split': 'train', 'loss': loss, 'lr': lrs, 'logit_scale': t.clip.logit_scale().item(),
+               **({} if t.clip.logit_bias is None else {'logit_bias': t.clip.logit_bias.item()}),
                'pairs_per_s': speed, 'time': time.time() - t.t_start})
         self.bar.set_postfix(loss=f"{loss:.3f}", lr=f"{max(lrs.values()):.2e}", pairs_s=f"{speed:.0f}", refresh=False)
         self.window, self.seconds = [], 0.0
@@ -817,3 +832,36 @@ def write_similarity_gif(frames: list, images: torch.Tensor, captions: list, pat
         pics[0].save(tmp, format='GIF', save_all=True, append_images=pics[1:], loop=0,
                      duration=[frame_ms] * (len(pics) - 1) + [2000])  # hold the last frame
     return path
+
+# %% ../nbs/08_training.ipynb #f1e2d002
+RECIPE_FREE = ('name', 'output_dir', 'resume', 'overwrite', 'progress', 'cache_workers', 'num_workers')  # no effect
+REFERENCE = 'reference'  # the run name under which `reference_run` trains the default recipe
+
+def is_default_run(run: str | Path) -> bool:
+    "Whether `run` is a finished run of the default recipe (`TrainConfig()` in every key that changes what it learns)."
+    try:
+        m = read_json_object(Path(run) / 'metrics.json', missing_ok=False)
+        cfg = TrainConfig.from_dict(m['config'])
+        find_checkpoint(run)
+    except (KeyError, TypeError, ValueError, OSError): return False
+    default = TrainConfig()
+    return (m.get('step') == cfg.steps and 'test' in m and
+            all(getattr(cfg, k) == getattr(default, k) for k in TrainConfig.keys() if k not in RECIPE_FREE))
+
+def reference_run(output_dir: str | Path = 'runs',  # the folder of the README's run (`runs/shapes`)
+                  train: bool = True,  # train the default recipe when no finished run of it is there
+                 ) -> Path | None:  # a run folder; None when there is none and `train` is False
+    "A finished run of the default recipe: `output_dir/shapes` if it is one, else `output_dir/reference`, trained once."
+    out = Path(output_dir)
+    def found(): return next((out / n for n in (TrainConfig().name, REFERENCE) if is_default_run(out / n)), None)
+    if (run := found()) is not None or not train: return run
+    out.mkdir(parents=True, exist_ok=True)
+    with FileLock(out / f'.{REFERENCE}.lock'):  # one process trains; the others wait here, then find its run
+        if (run := found()) is not None: return run
+        print(f'no finished run of the default recipe in {out}: training it once into {out / REFERENCE} '
+              '(the recipe of clip_nb_train with no arguments; about 5 minutes on 2 cores)', flush=True)
+        threads = torch.get_num_threads()  # a notebook may have asked for fewer threads than the machine has
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
+        torch.set_num_threads(max(threads, cores))
+        try: return train(TrainConfig(name=REFERENCE, output_dir=str(out), overwrite=True, progress=False)).run_dir
+        finally: torch.set_num_threads(threads)

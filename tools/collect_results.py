@@ -5,7 +5,7 @@ Usage: `python tools/collect_results.py runs/shapes runs/shapes_seed1 runs/shape
 Each run folder needs metrics.json (written by clip_nb_train) and may hold time.txt (the output of `/usr/bin/time -v`)
 and stdout.txt (what the command printed). The first run's figures (its figures/ folder) and printed output are \
 copied to assets/;
-assets/results.json gets every run's evaluation, wall time and peak memory.
+assets/results.json (or the file --into names) gets every run's evaluation, wall time and peak memory.
 """
 import argparse, json, re, shutil
 from pathlib import Path
@@ -37,15 +37,39 @@ def machine() -> str:
             f"{'native bf16 (AVX512-BF16/AMX)' if cpu_has_bf16() else 'no native bf16'}")
 
 
+def overrides(config: dict) -> list:
+    "The command-line words that turn `clip_nb_train` (no arguments) into this run's recipe."
+    from clip_nb.training import RECIPE_FREE, TrainConfig
+    cfg, default = TrainConfig.from_dict(config), TrainConfig()
+    return [f'--{k} {getattr(cfg, k)}' for k in TrainConfig.keys()
+            if k not in RECIPE_FREE and getattr(cfg, k) != getattr(default, k)]
+
+
+def last_scalars(run: Path) -> dict:
+    "The temperature (and SigLIP bias) of the run's last logged training row."
+    rows = [json.loads(line) for line in (run / 'metrics.jsonl').read_text().splitlines() if line.strip()]
+    last = [r for r in rows if r.get('split') == 'train'][-1]
+    out = {k: last[k] for k in ('logit_scale', 'logit_bias') if k in last}
+    if 'logit_bias' not in out:  # a run from before the bias was logged: its final checkpoint's bias, if it has one
+        from safetensors import safe_open
+        from clip_nb.training import find_checkpoint
+        with safe_open(find_checkpoint(run) / 'model.safetensors', 'pt') as f:
+            if 'logit_bias' in f.keys(): out['logit_bias'] = f.get_tensor('logit_bias').item()
+    return out
+
+
 def run_summary(run: Path) -> dict:
+    from clip_nb.clip import get_preset
     m = json.loads((run / 'metrics.json').read_text())
     if 'eval' not in m or 'shapes' not in m['eval']:
         raise SystemExit(f'{run}/metrics.json has no Shapes evaluation: run clip_nb_train without --no_eval')
-    return {'run': run.name, 'seed': m['config']['seed'], 'domain': m['config']['domain'], 'steps': m['step'],
-            'pairs_per_s': m['pairs_per_s'],
-            'precision': m.get('precision', m['config']['mixed_precision']), 'test': m['test'],
-            'eval': m['eval']['shapes'],
-            'machine': machine(), **time_stats(run / 'time.txt')}
+    c = m['config']
+    return {'run': run.name, 'seed': c['seed'], 'domain': c['domain'], 'mode': c['mode'],
+            'loss': c.get('loss') or get_preset(c['model']).loss, 'overrides': overrides(c), 'steps': m['step'],
+            'pairs_per_s': m['pairs_per_s'], 'train_time_s': m['train_time'],
+            'precision': m.get('precision', c['mixed_precision']), 'test': m['test'],
+            'eval': m['eval']['shapes'], **last_scalars(run),
+            'machine': machine(), **time_stats(run / 'time.txt'), 'config': c}
 
 
 def main():
@@ -53,16 +77,20 @@ def main():
     ap.add_argument('runs', nargs='+', type=Path,
                     help='run folders; the first one gives the figures and printed output')
     ap.add_argument('--assets', type=Path, default=ROOT / 'assets')
+    ap.add_argument('--into', default='results.json',
+                    help='the file under assets/ that gets the summaries (modes.json: the modes-and-losses table)')
+    ap.add_argument('--no_figures', action='store_true', help="leave assets/' figures and printed output as they are")
     args = ap.parse_args()
     args.assets.mkdir(exist_ok=True)
     summaries = [run_summary(r) for r in args.runs]
-    for name in FIGURES: shutil.copyfile(args.runs[0] / 'figures' / name, args.assets / name)
-    if (args.runs[0] / 'stdout.txt').is_file():
-        shutil.copyfile(args.runs[0] / 'stdout.txt', args.assets / 'shapes_run.txt')
-    write_atomic(args.assets / 'results.json', json.dumps(summaries, indent=1))
+    if not args.no_figures:
+        for name in FIGURES: shutil.copyfile(args.runs[0] / 'figures' / name, args.assets / name)
+        if (args.runs[0] / 'stdout.txt').is_file():
+            shutil.copyfile(args.runs[0] / 'stdout.txt', args.assets / 'shapes_run.txt')
+    write_atomic(args.assets / args.into, json.dumps(summaries, indent=1))
     for s in summaries:
-        print(f"{s['run']}: {s['domain']} seed {s['seed']}, shape {s['eval']['zs_test_shape_top1']:.1%}, "
-              f"wall {s.get('wall_s')} s")
+        print(f"{s['run']}: {s['domain']} seed {s['seed']} {' '.join(s['overrides'])}, "
+              f"shape {s['eval']['zs_test_shape_top1']:.1%}, wall {s.get('wall_s')} s")
 
 
 if __name__ == '__main__': main()

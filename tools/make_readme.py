@@ -2,8 +2,8 @@
 
 Usage: `python tools/make_readme.py` writes README.md; `python tools/make_readme.py --check` exits 1 if it is stale.
 Cells marked `#| hide` are left out, cells marked `#| echo: false` give their output alone, \
-`#|` directive lines are stripped, code cells become ```python blocks followed by
-their text outputs. Figures belong in `assets/` and are referenced from markdown cells, so the README stays small.
+`#| output: asis` cells give their output as markdown (a table), `#|` directive lines are stripped, code cells
+become ```python blocks followed by their text outputs. Figures belong in `assets/` and are referenced from markdown cells, so the README stays small.
 """
 import argparse, sys
 from pathlib import Path
@@ -42,7 +42,7 @@ def render(nb_path=ROOT / 'nbs' / 'index.ipynb'):
         elif cell.cell_type == 'code':
             if 'echo: false' not in _directives(cell.source): parts.append(f'```python\n{src}\n```')
             out = _outputs(cell)
-            if out: parts.append(f'```\n{out}\n```')
+            if out: parts.append(out if 'output: asis' in _directives(cell.source) else f'```\n{out}\n```')
     header = ('<!-- Generated from nbs/index.ipynb by `python tools/make_readme.py`; '
               'edit the notebook, not this file. -->')
     return header + '\n\n' + '\n\n'.join(parts) + '\n'
