@@ -849,12 +849,12 @@ def is_default_run(run: str | Path) -> bool:
             all(getattr(cfg, k) == getattr(default, k) for k in TrainConfig.keys() if k not in RECIPE_FREE))
 
 def reference_run(output_dir: str | Path = 'runs',  # the folder of the README's run (`runs/shapes`)
-                  train: bool = True,  # train the default recipe when no finished run of it is there
-                 ) -> Path | None:  # a run folder; None when there is none and `train` is False
+                  train_missing: bool = True,  # train the default recipe when no finished run of it is there
+                 ) -> Path | None:  # a run folder; None when there is none and `train_missing` is False
     "A finished run of the default recipe: `output_dir/shapes` if it is one, else `output_dir/reference`, trained once."
     out = Path(output_dir)
     def found(): return next((out / n for n in (TrainConfig().name, REFERENCE) if is_default_run(out / n)), None)
-    if (run := found()) is not None or not train: return run
+    if (run := found()) is not None or not train_missing: return run
     out.mkdir(parents=True, exist_ok=True)
     with FileLock(out / f'.{REFERENCE}.lock'):  # one process trains; the others wait here, then find its run
         if (run := found()) is not None: return run
