@@ -41,7 +41,8 @@ def overrides(config: dict) -> list:
     "The command-line words that turn `clip_nb_train` (no arguments) into this run's recipe."
     from clip_nb.training import RECIPE_FREE, TrainConfig
     cfg, default = TrainConfig.from_dict(config), TrainConfig()
-    return [f'--{k} {getattr(cfg, k)}' for k in TrainConfig.keys()
+    def word(v): return ','.join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)  # betas: 0.9,0.95
+    return [f'--{k} {word(getattr(cfg, k))}' for k in TrainConfig.keys()
             if k not in RECIPE_FREE and getattr(cfg, k) != getattr(default, k)]
 
 

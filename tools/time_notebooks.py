@@ -7,9 +7,9 @@
 Each notebook is executed from a temporary copy with `nbs/` as its working directory, as Jupyter would run it, so the
 notebooks themselves are not rewritten. Chapters 9-11 and the README use the trained run in runs/shapes when it is
 there (train it first with `clip_nb_train`), and their time includes evaluating it. The README's reading path prints
-these times. With --tests it times `nbdev_test` in a fresh clone of this repository (the committed state, with the
-installed clip_nb): there is no run there, so the time includes the one training of the default recipe that chapters
-9-11 share; it is stored under "nbdev_test".
+these times. With --tests it times `nbdev_test` in a fresh clone of this repository (the committed notebooks; the
+package they import is the installed clip_nb, so commit and `nbdev_export` first): there is no run there, so the time
+includes the one training of the default recipe that chapters 9-11 share; it is stored under "nbdev_test".
 """
 import json, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -33,7 +33,9 @@ def time_tests() -> float:
 def main(names):
     paths = sorted((ROOT / 'nbs').glob('[0-9][0-9]_*.ipynb'))
     times = json.loads(OUT.read_text()) if OUT.is_file() else {}
-    if names == ['--tests']: names, paths, times['nbdev_test'] = None, [], round(time_tests(), 1)
+    if '--tests' in names:
+        if names != ['--tests']: sys.exit('--tests times nbdev_test alone; give it no notebook names')
+        names, paths, times['nbdev_test'] = None, [], round(time_tests(), 1)
     if names: paths = [p for p in paths if p.stem in names or p.stem[:2] in names]
     for p in paths:
         nb = nbformat.read(p, as_version=4)
